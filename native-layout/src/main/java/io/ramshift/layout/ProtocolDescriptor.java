@@ -1,0 +1,101 @@
+package io.ramshift.layout;
+
+/**
+ * Constants of wire protocol v1: magic, version, frame types, encodings, run kinds, option bits, limits.
+ * <p>
+ * A session is: sender {@code HELLO} → receiver {@code HELLO_ACK} (or {@code ERROR}); sender
+ * {@code RUN_BATCH}* then {@code END}; receiver {@code RESULT} (or {@code ERROR}) once the destination is written,
+ * synced and its digest checked. Every frame starts with the header of {@link FrameHeaderDescriptor}; every
+ * integer is little-endian.
+ */
+public final class ProtocolDescriptor
+{
+    /** "RAMSHIFT" in ASCII read as a little-endian u64. */
+    public static final long MAGIC = 0x5446494853_4D4152L;
+
+    /** Protocol version carried in HELLO; a peer speaking another version is refused. */
+    public static final int VERSION = 1;
+
+    /** The only page size of v1. */
+    public static final int DEFAULT_PAGE_SIZE = 4096;
+
+    /** Upper bound of one frame on the wire; a decoder never allocates from a peer-chosen length beyond it. */
+    public static final int MAX_FRAME_LENGTH = 4 * 1024 * 1024 + 64 * 1024;
+
+    /** Upper bound of pages whose bytes one RUN_BATCH may carry (4 MiB of 4 KiB pages). */
+    public static final int MAX_BATCH_DATA_PAGES = 1024;
+
+    /** Upper bound of run entries in one RUN_BATCH. */
+    public static final int MAX_BATCH_RUNS = 2048;
+
+    /** Upper bound of the UTF-8 message of an ERROR frame. */
+    public static final int MAX_ERROR_MESSAGE_LENGTH = 1024;
+
+    /** Frame type: sender opens the session. */
+    public static final int TYPE_HELLO = 1;
+    /** Frame type: receiver accepts the session. */
+    public static final int TYPE_HELLO_ACK = 2;
+    /** Frame type: a batch of runs with their page bytes. */
+    public static final int TYPE_RUN_BATCH = 3;
+    /** Frame type: sender has sent everything; carries the image digest. */
+    public static final int TYPE_END = 4;
+    /** Frame type: receiver's verdict after writing, syncing and checking the digest. */
+    public static final int TYPE_RESULT = 5;
+    /** Frame type: either side gives up with a reason. */
+    public static final int TYPE_ERROR = 6;
+
+    /** Payload encoding: page bytes as they are. */
+    public static final int ENCODING_RAW = 1;
+    /** Payload encoding: one LZ4 block of the concatenated data pages. */
+    public static final int ENCODING_LZ4 = 2;
+
+    /** Run kind: pages that are all zero; no payload. */
+    public static final int RUN_ZERO = 1;
+    /** Run kind: pages whose bytes are in the payload. */
+    public static final int RUN_DATA = 2;
+
+    /** HELLO option: the receiver may grow or shrink an existing destination of another size. */
+    public static final long OPTION_RESIZE = 1L;
+    /** HELLO option: skip fsync before RESULT. */
+    public static final long OPTION_NO_SYNC = 1L << 1;
+    /** HELLO option: the sender may use {@link #ENCODING_LZ4}. */
+    public static final long OPTION_LZ4 = 1L << 2;
+    /** Every option bit v1 knows; others are refused. */
+    public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4;
+
+    /** RESULT status: destination written, synced, digest equal. */
+    public static final int STATUS_VERIFIED = 0;
+    /** RESULT status: the digest of what was written differs from the sender's. */
+    public static final int STATUS_DIGEST_MISMATCH = 1;
+
+    /** ERROR code: the destination cannot be used (size, permissions, lock). */
+    public static final int ERROR_DESTINATION = 1;
+    /** ERROR code: a malformed or unexpected frame. */
+    public static final int ERROR_PROTOCOL = 2;
+    /** ERROR code: I/O failed while writing. */
+    public static final int ERROR_IO = 3;
+    /** ERROR code: the sender's image changed or could not be read. */
+    public static final int ERROR_SOURCE = 4;
+
+    private ProtocolDescriptor()
+    {
+    }
+
+    /**
+     * @param type frame type.
+     * @return its name for messages.
+     */
+    public static String typeName(final int type)
+    {
+        switch (type)
+        {
+            case TYPE_HELLO: return "HELLO";
+            case TYPE_HELLO_ACK: return "HELLO_ACK";
+            case TYPE_RUN_BATCH: return "RUN_BATCH";
+            case TYPE_END: return "END";
+            case TYPE_RESULT: return "RESULT";
+            case TYPE_ERROR: return "ERROR";
+            default: return "UNKNOWN(" + type + ")";
+        }
+    }
+}
