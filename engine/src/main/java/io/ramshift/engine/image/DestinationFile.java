@@ -1,0 +1,244 @@
+package io.ramshift.engine.image;
+
+import io.ramshift.engine.DestinationException;
+import io.ramshift.layout.HelloAckDescriptor;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The file a receiver writes, opened by the destination rules: a missing file is created sparse at the image
+ * size; an existing file of that size is written in place and never truncated (a hypervisor may have it mapped);
+ * a file of another size is refused unless a resize was asked for.
+ */
+public final class DestinationFile implements AutoCloseable
+{
+    private static final int ZERO_FILL_LENGTH = 1 << 20;
+
+    private final Path path;
+    private final RandomAccessFile file;
+    private final FileChannel channel;
+    private final long size;
+    private final int state;
+    private SparseFile sparseFile;
+    private boolean punchSupported = true;
+    private ByteBuffer zeroFill;
+    private long bytesWritten;
+
+    private DestinationFile(final Path path, final RandomAccessFile file, final long size, final int state)
+    {
+        this.path = path;
+        this.file = file;
+        this.channel = file.getChannel();
+        this.size = size;
+        this.state = state;
+    }
+
+    /**
+     * Open or create the destination of an image.
+     *
+     * @param path   of the destination.
+     * @param size   bytes of the image.
+     * @param resize allow changing the size of an existing file of another size.
+     * @return the open destination.
+     */
+    public static DestinationFile open(final Path path, final long size, final boolean resize)
+    {
+        RandomAccessFile file = null;
+        try
+        {
+            if (Files.isDirectory(path))
+            {
+                throw new DestinationException("destination is a directory: " + path);
+            }
+            final boolean existed = Files.exists(path);
+            file = new RandomAccessFile(path.toFile(), "rw");
+            final long existingSize = file.length();
+            int state = HelloAckDescriptor.DESTINATION_EXISTING;
+            if (!existed)
+            {
+                file.setLength(size);
+                state = HelloAckDescriptor.DESTINATION_CREATED;
+            }
+            else if (existingSize != size)
+            {
+                if (!resize)
+                {
+                    throw new DestinationException("destination has another size: path=" + path + " size=" +
+                        existingSize + " imageSize=" + size + " (use --resize to change it; never done silently " +
+                        "because a hypervisor may have it mapped)");
+                }
+                file.setLength(size);
+            }
+            return new DestinationFile(path, file, size, state);
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(file);
+            throw new DestinationException("cannot open destination: path=" + path + ": " + ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(file);
+            throw ex;
+        }
+    }
+
+    /** @return path of the destination. */
+    public Path path()
+    {
+        return path;
+    }
+
+    /** @return bytes of the destination. */
+    public long size()
+    {
+        return size;
+    }
+
+    /** @return {@link HelloAckDescriptor#DESTINATION_CREATED} or {@code DESTINATION_EXISTING}. */
+    public int state()
+    {
+        return state;
+    }
+
+    /** @return bytes written so far (data and zero fill, not punched holes). */
+    public long bytesWritten()
+    {
+        return bytesWritten;
+    }
+
+    /**
+     * Write bytes at an offset with positional writes.
+     *
+     * @param offset in the destination.
+     * @param source bytes from its position to its limit; consumed.
+     */
+    public void write(final long offset, final ByteBuffer source)
+    {
+        final int length = source.remaining();
+        if (offset < 0 || offset + length > size)
+        {
+            throw new DestinationException("write past destination end: offset=" + offset + " length=" + length +
+                " size=" + size);
+        }
+        long position = offset;
+        try
+        {
+            while (source.hasRemaining())
+            {
+                position += channel.write(source, position);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw ioFailure("write", offset, length, ex);
+        }
+        bytesWritten += length;
+    }
+
+    /**
+     * Make a range read as zeros. Nothing to do in a file this receiver created; in an existing file the range
+     * becomes a hole (or is overwritten with zeros where holes are not supported).
+     *
+     * @param offset in the destination.
+     * @param length bytes of the range.
+     */
+    public void zero(final long offset, final long length)
+    {
+        if (offset < 0 || length < 0 || offset + length > size)
+        {
+            throw new DestinationException("zero range past destination end: offset=" + offset +
+                " length=" + length + " size=" + size);
+        }
+        if (state == HelloAckDescriptor.DESTINATION_CREATED || length == 0)
+        {
+            return;
+        }
+        if (punchSupported)
+        {
+            if (sparseFile == null)
+            {
+                sparseFile = SparseFile.open(path, true);
+            }
+            if (sparseFile.punchHole(offset, length))
+            {
+                return;
+            }
+            punchSupported = false;
+        }
+        fillZeros(offset, length);
+    }
+
+    private void fillZeros(final long offset, final long length)
+    {
+        if (zeroFill == null)
+        {
+            zeroFill = ByteBuffer.allocateDirect(ZERO_FILL_LENGTH);
+        }
+        long done = 0;
+        while (done < length)
+        {
+            final int n = (int)Math.min(ZERO_FILL_LENGTH, length - done);
+            zeroFill.limit(n).position(0);
+            write(offset + done, zeroFill);
+            done += n;
+        }
+    }
+
+    /**
+     * Flush data and metadata to the device.
+     */
+    public void sync()
+    {
+        try
+        {
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw ioFailure("fsync", 0, size, ex);
+        }
+    }
+
+    private DestinationException ioFailure(final String what, final long offset, final long length,
+        final IOException ex)
+    {
+        final String message = String.valueOf(ex.getMessage());
+        final String reason = message.contains("No space left") ? "disk full" : message;
+        return new DestinationException(what + " failed: path=" + path + " offset=" + offset + " length=" + length +
+            ": " + reason, ex);
+    }
+
+    /**
+     * Close the file (no truncation, no sync: call {@link #sync()} first when durability matters).
+     */
+    public void close()
+    {
+        if (sparseFile != null)
+        {
+            sparseFile.close();
+            sparseFile = null;
+        }
+        closeQuietly(file);
+    }
+
+    private static void closeQuietly(final RandomAccessFile file)
+    {
+        if (file != null)
+        {
+            try
+            {
+                file.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing left to release
+            }
+        }
+    }
+}

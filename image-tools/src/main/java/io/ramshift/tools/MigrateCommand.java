@@ -1,0 +1,70 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.transfer.LoopbackMigration;
+import io.ramshift.engine.transfer.TransferStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ramshift migrate}: both ends in one process over loopback TCP.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+    description = "Migrate SRC into DST over loopback TCP (sender and receiver in one process).")
+final class MigrateCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source image.")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "Destination file.")
+    Path destination;
+
+    @Option(names = "--free-bitmap", paramLabel = "F", description = "Free-page bitmap: pages set there are not sent.")
+    Path freeBitmap;
+
+    @Mixin
+    TransferOptionsMixin transfer;
+
+    public Integer call()
+    {
+        final long start = System.nanoTime();
+        final LoopbackMigration migration = new LoopbackMigration(transfer.toOptions());
+        migration.migrate(source, freeBitmap, destination);
+        report(spec, transfer.json, migration, start, "migrated " + source + " -> " + destination);
+        return 0;
+    }
+
+    static void report(final CommandSpec spec, final boolean json, final LoopbackMigration migration,
+        final long startNanos, final String title)
+    {
+        final TransferStats sender = migration.senderStats();
+        final TransferStats receiver = migration.receiverStats();
+        final double commandSeconds = (System.nanoTime() - startNanos) / 1e9;
+        if (json)
+        {
+            spec.commandLine().getOut().println(new JsonWriter()
+                .field("verified", sender.verified && receiver.verified)
+                .field("commandSeconds", commandSeconds)
+                .object("sender", TransferSummary.json(sender))
+                .object("receiver", TransferSummary.json(receiver)));
+        }
+        else
+        {
+            TransferSummary.print(spec.commandLine().getOut(), title, sender, sender.bytesSent + sender.bytesReceived);
+            spec.commandLine().getOut().printf(java.util.Locale.ROOT,
+                "  receiver   %,d bytes written, destination %s, fsync %.3f s%n",
+                receiver.bytesWritten, TransferSummary.destinationName(receiver.destinationState),
+                receiver.syncNanos / 1e9);
+            spec.commandLine().getOut().flush();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.RamshiftException;
+import io.ramshift.layout.LayoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code ramshift} command: parses the subcommand, runs it, and turns project errors into one line and a
+ * non-zero exit code.
+ */
+@Command(
+    name = "ramshift",
+    mixinStandardHelpOptions = true,
+    versionProvider = RamshiftMain.Version.class,
+    description = "Moves guest RAM images between machines: skips free, zero and known pages, sends the rest.",
+    subcommands = {
+        SendCommand.class,
+        ReceiveCommand.class,
+        MigrateCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class RamshiftMain implements Runnable
+{
+    /** Exit code of a run that failed with a reported reason. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code of a bad command line (picocli's default). */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code of an unexpected internal error (a bug). */
+    public static final int EXIT_INTERNAL = 3;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Entry point.
+     *
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args));
+    }
+
+    /**
+     * Run a command line and return its exit code (used by tests).
+     *
+     * @param args command line.
+     * @return exit code.
+     */
+    public static int run(final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new RamshiftMain());
+        commandLine.setExecutionExceptionHandler(RamshiftMain::handleFailure);
+        return commandLine.execute(args);
+    }
+
+    private static int handleFailure(
+        final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
+    {
+        final PrintWriter err = commandLine.getErr();
+        if (ex instanceof RamshiftException || ex instanceof LayoutException)
+        {
+            err.println("ramshift " + commandLine.getCommandName() + ": " + ex.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
+        }
+        err.println("ramshift " + commandLine.getCommandName() + ": internal error: " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return EXIT_INTERNAL;
+    }
+
+    /**
+     * Without a subcommand, print the usage.
+     */
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            final String version = RamshiftMain.class.getPackage().getImplementationVersion();
+            return new String[] {"ramshift " + (version == null ? "dev" : version) + ", wire protocol v" +
+                io.ramshift.layout.ProtocolDescriptor.VERSION};
+        }
+    }
+}

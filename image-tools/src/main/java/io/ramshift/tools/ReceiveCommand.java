@@ -1,0 +1,76 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.TransferException;
+import io.ramshift.engine.transfer.ImageReceiver;
+import io.ramshift.engine.transfer.LoopbackMigration;
+import io.ramshift.engine.transfer.TransferStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ramshift receive}: accepts one sender and writes its image into one destination file.
+ */
+@Command(name = "receive", mixinStandardHelpOptions = true,
+    description = "Accept one sender and write its image in place into --out; exits 0 only when verified.")
+final class ReceiveCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", required = true, paramLabel = "[HOST:]PORT",
+        description = "Address to listen on (HOST defaults to 0.0.0.0).")
+    String listen;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+        description = "Destination: created sparse if missing, written in place (never truncated) if it exists.")
+    Path out;
+
+    @Mixin
+    TransferOptionsMixin transfer;
+
+    public Integer call()
+    {
+        final InetSocketAddress address = HostPort.parse(listen, "0.0.0.0", spec.commandLine());
+        final TransferStats stats;
+        try (ServerSocketChannel server = ServerSocketChannel.open())
+        {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.setOption(StandardSocketOptions.SO_RCVBUF, LoopbackMigration.SOCKET_BUFFER_SIZE);
+            server.bind(address);
+            spec.commandLine().getErr().println("ramshift receive: listening on " + server.getLocalAddress() +
+                ", writing " + out);
+            spec.commandLine().getErr().flush();
+            try (SocketChannel channel = server.accept())
+            {
+                LoopbackMigration.configure(channel);
+                stats = new ImageReceiver(transfer.toOptions()).receive(
+                    channel, "sender " + channel.getRemoteAddress(), out);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new TransferException("cannot receive on " + address + ": " + ex.getMessage(), ex);
+        }
+        if (transfer.json)
+        {
+            spec.commandLine().getOut().println(TransferSummary.json(stats));
+        }
+        else
+        {
+            TransferSummary.print(spec.commandLine().getOut(), "received into " + out, stats,
+                stats.bytesSent + stats.bytesReceived);
+        }
+        return 0;
+    }
+}

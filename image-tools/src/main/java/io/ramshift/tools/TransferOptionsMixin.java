@@ -1,0 +1,35 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.transfer.TransferOptions;
+import picocli.CommandLine.Option;
+
+/**
+ * The transfer options shared by send, receive and migrate.
+ */
+final class TransferOptionsMixin
+{
+    @Option(names = "--resize", description = "Allow changing the size of an existing destination of another size.")
+    boolean resize;
+
+    @Option(names = "--no-sync", description = "Do not fsync the destination before reporting success.")
+    boolean noSync;
+
+    @Option(names = "--no-holes", description = "Do not look for holes in the source (SEEK_DATA); read every page.")
+    boolean noHoles;
+
+    @Option(names = "--batch-pages", defaultValue = "64", description = "Data pages per batch (default ${DEFAULT-VALUE}).")
+    int batchPages;
+
+    @Option(names = "--json", description = "Print the figures as one JSON object.")
+    boolean json;
+
+    TransferOptions toOptions()
+    {
+        final TransferOptions options = new TransferOptions();
+        options.resize = resize;
+        options.noSync = noSync;
+        options.detectHoles = !noHoles;
+        options.batchDataPages = batchPages;
+        return options;
+    }
+}

@@ -1,0 +1,73 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.transfer.TransferStats;
+import io.ramshift.layout.HelloAckDescriptor;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Prints the figures of a transfer for people (one block) or machines ({@code --json}).
+ */
+final class TransferSummary
+{
+    private TransferSummary()
+    {
+    }
+
+    static JsonWriter json(final TransferStats s)
+    {
+        final double seconds = s.seconds();
+        return new JsonWriter()
+            .field("verified", s.verified)
+            .field("imageBytes", s.imageBytes)
+            .field("imagePages", s.imagePages)
+            .field("freePages", s.freePages)
+            .field("zeroPages", s.zeroPages)
+            .field("dataPages", s.dataPages)
+            .field("zeroRuns", s.zeroRuns)
+            .field("dataRuns", s.dataRuns)
+            .field("batches", s.batches)
+            .field("bytesSent", s.bytesSent)
+            .field("bytesReceived", s.bytesReceived)
+            .field("bytesWritten", s.bytesWritten)
+            .field("allocatedSourceBytes", s.allocatedBytes)
+            .field("destination", destinationName(s.destinationState))
+            .field("digest", Long.toHexString(s.digest))
+            .field("seconds", seconds)
+            .field("imageGBps", s.imageBytes / seconds / 1e9)
+            .field("pagesPerSecond", s.imagePages / seconds)
+            .field("syncSeconds", s.syncNanos / 1e9);
+    }
+
+    static void print(final PrintWriter out, final String title, final TransferStats s, final long wireBytes)
+    {
+        final double seconds = s.seconds();
+        out.printf(Locale.ROOT, "%s: %s%n", title, s.verified ? "VERIFIED (digest %016x)".formatted(s.digest) :
+            "NOT VERIFIED");
+        out.printf(Locale.ROOT, "  image      %,d bytes, %,d pages%n", s.imageBytes, s.imagePages);
+        out.printf(Locale.ROOT, "  pages      free %,d (%.1f%%)  zero %,d (%.1f%%)  data %,d (%.1f%%)%n",
+            s.freePages, pct(s.freePages, s.imagePages), s.zeroPages, pct(s.zeroPages, s.imagePages),
+            s.dataPages, pct(s.dataPages, s.imagePages));
+        out.printf(Locale.ROOT, "  runs       zero %,d  data %,d  in %,d batches%n", s.zeroRuns, s.dataRuns, s.batches);
+        out.printf(Locale.ROOT, "  wire       %,d bytes (%.2f%% of the image)%n", wireBytes, pct(wireBytes, s.imageBytes));
+        out.printf(Locale.ROOT, "  time       %.3f s  %.2f GB/s of image  %,.0f pages/s%n",
+            seconds, s.imageBytes / seconds / 1e9, s.imagePages / seconds);
+        out.flush();
+    }
+
+    static String destinationName(final int state)
+    {
+        switch (state)
+        {
+            case HelloAckDescriptor.DESTINATION_CREATED: return "created";
+            case HelloAckDescriptor.DESTINATION_EXISTING: return "existing";
+            default: return "unknown";
+        }
+    }
+
+    private static double pct(final long part, final long whole)
+    {
+        return whole == 0 ? 0 : 100.0 * part / whole;
+    }
+}
