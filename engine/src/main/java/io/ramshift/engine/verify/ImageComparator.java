@@ -1,0 +1,269 @@
+package io.ramshift.engine.verify;
+
+import io.ramshift.engine.ImageException;
+import io.ramshift.engine.RamshiftException;
+import io.ramshift.engine.image.DataExtents;
+import io.ramshift.engine.image.FreePageBitmap;
+import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.scan.ZeroPageDetector;
+import org.agrona.collections.LongArrayList;
+
+import java.nio.ByteBuffer;
+
+import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
+
+/**
+ * Compares two mapped images of the same size page by page, skipping free pages and ranges that are holes in
+ * both files, with the JDK's vectorised mismatch on spans of pages; the page range is split across threads.
+ */
+public final class ImageComparator
+{
+    private static final long SPLIT_ALIGN_PAGES = 1L << 9;
+
+    private final int threads;
+
+    /**
+     * @param threads worker threads (1 runs on the caller).
+     */
+    public ImageComparator(final int threads)
+    {
+        this.threads = Math.max(1, threads);
+    }
+
+    /**
+     * Compare two images.
+     *
+     * @param a       first image.
+     * @param b       second image, same size.
+     * @param bitmap  free pages to skip, or null.
+     * @param extentsA allocated ranges of {@code a}.
+     * @param extentsB allocated ranges of {@code b}.
+     * @return the comparison.
+     */
+    public ImageComparison compare(final MappedImage a, final MappedImage b, final FreePageBitmap bitmap,
+        final DataExtents extentsA, final DataExtents extentsB)
+    {
+        if (a.size() != b.size())
+        {
+            throw new ImageException("images differ in size: " + a.path() + " size=" + a.size() + ", " + b.path() +
+                " size=" + b.size());
+        }
+        if (a.chunkSize() != b.chunkSize())
+        {
+            throw new IllegalArgumentException("mapping chunk sizes differ: " + a.chunkSize() + " " + b.chunkSize());
+        }
+        final long start = System.nanoTime();
+        final long pages = a.pageCount();
+        final RangeComparer[] workers = new RangeComparer[threads];
+        final Thread[] running = new Thread[threads];
+        long from = 0;
+        for (int i = 0; i < threads; i++)
+        {
+            long to = i == threads - 1 ? pages : (pages * (i + 1) / threads) & ~(SPLIT_ALIGN_PAGES - 1);
+            to = Math.max(from, to);
+            workers[i] = new RangeComparer(a, b, bitmap, extentsA, extentsB, from, to);
+            from = to;
+        }
+        for (int i = 1; i < threads; i++)
+        {
+            running[i] = new Thread(workers[i], "ramshift-verify-" + i);
+            running[i].start();
+        }
+        workers[0].run();
+        try
+        {
+            for (int i = 1; i < threads; i++)
+            {
+                running[i].join();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new RamshiftException("interrupted while comparing " + a.path() + " and " + b.path(), ex);
+        }
+        long free = 0;
+        long compared = 0;
+        long differing = 0;
+        final LongArrayList first = new LongArrayList();
+        for (final RangeComparer worker : workers)
+        {
+            if (worker.failure != null)
+            {
+                throw new ImageException("image changed while compared (truncated?): " + a.path() + ", " + b.path() +
+                    ": " + worker.failure.getMessage(), worker.failure);
+            }
+            free += worker.free;
+            compared += worker.compared;
+            differing += worker.differing;
+            for (int i = 0; i < worker.first.size() && first.size() < ImageComparison.MAX_LISTED; i++)
+            {
+                first.addLong(worker.first.getLong(i));
+            }
+        }
+        return new ImageComparison(pages, free, compared, differing, first, System.nanoTime() - start);
+    }
+
+    private static final class RangeComparer implements Runnable
+    {
+        private final MappedImage a;
+        private final MappedImage b;
+        private final FreePageBitmap bitmap;
+        private final DataExtents extentsA;
+        private final DataExtents extentsB;
+        private final long fromPage;
+        private final long toPage;
+        private final ByteBuffer[] viewsA;
+        private final ByteBuffer[] viewsB;
+        private final LongArrayList first = new LongArrayList();
+        private long free;
+        private long compared;
+        private long differing;
+        private Throwable failure;
+
+        RangeComparer(final MappedImage a, final MappedImage b, final FreePageBitmap bitmap,
+            final DataExtents extentsA, final DataExtents extentsB, final long fromPage, final long toPage)
+        {
+            this.a = a;
+            this.b = b;
+            this.bitmap = bitmap;
+            this.extentsA = extentsA;
+            this.extentsB = extentsB;
+            this.fromPage = fromPage;
+            this.toPage = toPage;
+            this.viewsA = new ByteBuffer[a.chunkCount()];
+            this.viewsB = new ByteBuffer[b.chunkCount()];
+        }
+
+        public void run()
+        {
+            try
+            {
+                compareRange();
+            }
+            catch (final InternalError | RuntimeException ex)
+            {
+                failure = ex;
+            }
+        }
+
+        private void compareRange()
+        {
+            int ia = extentsA.firstEndingAfter(fromPage << PAGE_SHIFT);
+            int ib = extentsB.firstEndingAfter(fromPage << PAGE_SHIFT);
+            long page = fromPage;
+            while (page < toPage)
+            {
+                final long offset = page << PAGE_SHIFT;
+                while (ia < extentsA.count() && extentsA.end(ia) <= offset)
+                {
+                    ia++;
+                }
+                while (ib < extentsB.count() && extentsB.end(ib) <= offset)
+                {
+                    ib++;
+                }
+                final long nextA = ia < extentsA.count() ? Math.max(offset, extentsA.start(ia)) : Long.MAX_VALUE;
+                final long nextB = ib < extentsB.count() ? Math.max(offset, extentsB.start(ib)) : Long.MAX_VALUE;
+                final long dataStart = Math.min(nextA, nextB);
+                if (dataStart > offset)
+                {
+                    // a hole in both files: equal without reading
+                    final long holeEnd = Math.min(toPage, dataStart >>> PAGE_SHIFT);
+                    countEqualUnlessFree(page, holeEnd);
+                    page = holeEnd;
+                    continue;
+                }
+                long end = toPage;
+                if (ia < extentsA.count() && extentsA.start(ia) <= offset)
+                {
+                    end = Math.min(end, extentsA.end(ia) >>> PAGE_SHIFT);
+                }
+                else if (nextA != Long.MAX_VALUE)
+                {
+                    end = Math.min(end, nextA >>> PAGE_SHIFT);
+                }
+                if (ib < extentsB.count() && extentsB.start(ib) <= offset)
+                {
+                    end = Math.min(end, extentsB.end(ib) >>> PAGE_SHIFT);
+                }
+                else if (nextB != Long.MAX_VALUE)
+                {
+                    end = Math.min(end, nextB >>> PAGE_SHIFT);
+                }
+                end = Math.max(page + 1, Math.min(end, a.nextChunkPage(page)));
+                compareMapped(page, end);
+                page = end;
+            }
+        }
+
+        private void countEqualUnlessFree(final long from, final long to)
+        {
+            for (long page = from; page < to; page++)
+            {
+                if (bitmap != null && bitmap.isFree(page))
+                {
+                    free++;
+                }
+                else
+                {
+                    compared++;
+                }
+            }
+        }
+
+        private void compareMapped(final long from, final long to)
+        {
+            long page = from;
+            while (page < to)
+            {
+                if (bitmap != null && bitmap.isFree(page))
+                {
+                    free++;
+                    page++;
+                    continue;
+                }
+                int span = 1;
+                while (span < ZeroPageDetector.SPAN_PAGES && page + span < to &&
+                    (bitmap == null || !bitmap.isFree(page + span)))
+                {
+                    span++;
+                }
+                final long offset = page << PAGE_SHIFT;
+                final int chunk = a.chunkIndex(offset);
+                final int start = a.chunkOffset(offset);
+                final int length = span << PAGE_SHIFT;
+                final ByteBuffer va = view(viewsA, a, chunk).limit(start + length).position(start);
+                final ByteBuffer vb = view(viewsB, b, chunk).limit(start + length).position(start);
+                final int mismatch = va.mismatch(vb);
+                if (mismatch < 0)
+                {
+                    compared += span;
+                    page += span;
+                }
+                else
+                {
+                    final int equalPages = mismatch >>> PAGE_SHIFT;
+                    compared += equalPages + 1;
+                    differing++;
+                    if (first.size() < ImageComparison.MAX_LISTED)
+                    {
+                        first.addLong(page + equalPages);
+                    }
+                    page += equalPages + 1;
+                }
+            }
+        }
+
+        private static ByteBuffer view(final ByteBuffer[] views, final MappedImage image, final int chunk)
+        {
+            ByteBuffer view = views[chunk];
+            if (view == null)
+            {
+                view = image.chunkByteBuffer(chunk).duplicate();
+                views[chunk] = view;
+            }
+            return view;
+        }
+    }
+}
