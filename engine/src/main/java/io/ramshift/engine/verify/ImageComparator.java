@@ -1,10 +1,10 @@
 package io.ramshift.engine.verify;
 
 import io.ramshift.engine.ImageException;
-import io.ramshift.engine.RamshiftException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.engine.scan.ZeroPageDetector;
 import org.agrona.collections.LongArrayList;
 
@@ -18,8 +18,6 @@ import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
  */
 public final class ImageComparator
 {
-    private static final long SPLIT_ALIGN_PAGES = 1L << 9;
-
     private final int threads;
 
     /**
@@ -55,33 +53,12 @@ public final class ImageComparator
         final long start = System.nanoTime();
         final long pages = a.pageCount();
         final RangeComparer[] workers = new RangeComparer[threads];
-        final Thread[] running = new Thread[threads];
-        long from = 0;
         for (int i = 0; i < threads; i++)
         {
-            long to = i == threads - 1 ? pages : (pages * (i + 1) / threads) & ~(SPLIT_ALIGN_PAGES - 1);
-            to = Math.max(from, to);
-            workers[i] = new RangeComparer(a, b, bitmap, extentsA, extentsB, from, to);
-            from = to;
+            workers[i] = new RangeComparer(a, b, bitmap, extentsA, extentsB,
+                ParallelRanges.sliceStart(pages, threads, i), ParallelRanges.sliceStart(pages, threads, i + 1));
         }
-        for (int i = 1; i < threads; i++)
-        {
-            running[i] = new Thread(workers[i], "ramshift-verify-" + i);
-            running[i].start();
-        }
-        workers[0].run();
-        try
-        {
-            for (int i = 1; i < threads; i++)
-            {
-                running[i].join();
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new RamshiftException("interrupted while comparing " + a.path() + " and " + b.path(), ex);
-        }
+        ParallelRanges.run("ramshift-verify", workers);
         long free = 0;
         long compared = 0;
         long differing = 0;
