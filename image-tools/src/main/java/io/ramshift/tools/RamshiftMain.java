@@ -20,6 +20,9 @@ import java.io.PrintWriter;
         SendCommand.class,
         ReceiveCommand.class,
         MigrateCommand.class,
+        InspectCommand.class,
+        ManifestCommand.class,
+        VerifyCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class RamshiftMain implements Runnable

@@ -1,0 +1,119 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.image.DataExtents;
+import io.ramshift.engine.image.FreePageBitmap;
+import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.scan.ImageInspection;
+import io.ramshift.engine.scan.ImageInspector;
+import io.ramshift.engine.scan.PageClass;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ramshift inspect}: what is inside an image and what must travel.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "Pages per class, holes, runs, duplicates, LZ4 ratio and the information floor of an image.")
+final class InspectCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file.")
+    Path image;
+
+    @Option(names = "--free-bitmap", paramLabel = "F", description = "Free-page bitmap.")
+    Path freeBitmap;
+
+    @Option(names = "--no-holes", description = "Do not look for holes (read every page).")
+    boolean noHoles;
+
+    @Option(names = "--json", description = "Print the figures as one JSON object.")
+    boolean json;
+
+    public Integer call()
+    {
+        final ImageInspection r;
+        try (MappedImage mapped = MappedImage.openReadOnly(image))
+        {
+            final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, mapped.pageCount());
+            final DataExtents extents = noHoles ? DataExtents.whole(mapped.size()) :
+                DataExtents.of(mapped.path(), mapped.size());
+            r = new ImageInspector().inspect(mapped, bitmap, extents);
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        if (json)
+        {
+            final JsonWriter histogram = new JsonWriter();
+            for (int c = PageClass.FREE; c <= PageClass.DATA; c++)
+            {
+                final JsonWriter buckets = new JsonWriter();
+                for (int b = 0; b < ImageInspection.BUCKETS; b++)
+                {
+                    if (r.histogram[c][b] != 0)
+                    {
+                        buckets.field(Long.toString(1L << b), r.histogram[c][b]);
+                    }
+                }
+                histogram.object(PageClass.name(c), buckets);
+            }
+            out.println(new JsonWriter()
+                .field("image", image.toString())
+                .field("imageBytes", r.imageBytes)
+                .field("pages", r.pages)
+                .field("freePages", r.freePages)
+                .field("zeroPages", r.zeroPages)
+                .field("dataPages", r.dataPages)
+                .field("duplicatePages", r.duplicatePages)
+                .field("holeBytes", r.holeBytes)
+                .field("freeRuns", r.runs[PageClass.FREE])
+                .field("zeroRuns", r.runs[PageClass.ZERO])
+                .field("dataRuns", r.runs[PageClass.DATA])
+                .field("lz4Ratio", r.lz4Ratio())
+                .field("floorBytes", r.floorBytes())
+                .field("floorPercent", 100.0 * r.floorBytes() / r.imageBytes)
+                .field("seconds", r.nanos / 1e9)
+                .object("runLengthHistogram", histogram));
+        }
+        else
+        {
+            out.printf(Locale.ROOT, "%s: %,d bytes, %,d pages of 4096%n", image, r.imageBytes, r.pages);
+            out.printf(Locale.ROOT, "  free       %,13d pages %6.2f%%  in %,d runs%n", r.freePages,
+                pct(r.freePages, r.pages), r.runs[PageClass.FREE]);
+            out.printf(Locale.ROOT, "  zero       %,13d pages %6.2f%%  in %,d runs (holes: %,d bytes)%n", r.zeroPages,
+                pct(r.zeroPages, r.pages), r.runs[PageClass.ZERO], r.holeBytes);
+            out.printf(Locale.ROOT, "  data       %,13d pages %6.2f%%  in %,d runs, %,d duplicates%n", r.dataPages,
+                pct(r.dataPages, r.pages), r.runs[PageClass.DATA], r.duplicatePages);
+            out.printf(Locale.ROOT, "  lz4        %.2fx on unique data pages (each page alone)%n", r.lz4Ratio());
+            out.printf(Locale.ROOT, "  floor      %,d bytes must travel (%.2f%% of the image)%n", r.floorBytes(),
+                pct(r.floorBytes(), r.imageBytes));
+            out.printf(Locale.ROOT, "  run lengths (pages: free/zero/data runs)%n");
+            for (int b = 0; b < ImageInspection.BUCKETS; b++)
+            {
+                final long f = r.histogram[PageClass.FREE][b];
+                final long z = r.histogram[PageClass.ZERO][b];
+                final long d = r.histogram[PageClass.DATA][b];
+                if (f + z + d != 0)
+                {
+                    out.printf(Locale.ROOT, "    %10d..%-10d %,10d %,10d %,10d%n", 1L << b, (2L << b) - 1, f, z, d);
+                }
+            }
+            out.printf(Locale.ROOT, "  time       %.3f s%n", r.nanos / 1e9);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static double pct(final long part, final long whole)
+    {
+        return whole == 0 ? 0 : 100.0 * part / whole;
+    }
+}
