@@ -63,6 +63,79 @@ public final class DataExtents
     }
 
     /**
+     * Start finding the extents of a file on a thread of its own, so the ~0.2 s the native binding takes to load
+     * overlaps with other start-up work (handshake, mapping).
+     *
+     * @param path of the file.
+     * @param size bytes of the file.
+     * @return the pending lookup; {@link Lookup#join()} returns the extents.
+     */
+    public static Lookup lookUp(final Path path, final long size)
+    {
+        final Lookup lookup = new Lookup(path, size);
+        lookup.thread.start();
+        return lookup;
+    }
+
+    /**
+     * A lookup of extents running on its own thread.
+     */
+    public static final class Lookup implements Runnable
+    {
+        private final Path path;
+        private final long size;
+        private final Thread thread;
+        private volatile DataExtents extents;
+        private volatile RuntimeException failure;
+
+        private Lookup(final Path path, final long size)
+        {
+            this.path = path;
+            this.size = size;
+            this.thread = new Thread(this, "ramshift-extents");
+            this.thread.setDaemon(true);
+        }
+
+        /**
+         * Find the extents (runs on the lookup thread).
+         */
+        public void run()
+        {
+            try
+            {
+                extents = of(path, size);
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = ex;
+            }
+        }
+
+        /**
+         * Wait for the lookup.
+         *
+         * @return the extents.
+         */
+        public DataExtents join()
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new io.ramshift.engine.RamshiftException("interrupted while looking up holes of " + path, ex);
+            }
+            if (failure != null)
+            {
+                throw failure;
+            }
+            return extents;
+        }
+    }
+
+    /**
      * Extents of a file with no holes (used when hole detection is not wanted).
      *
      * @param size bytes of the file.

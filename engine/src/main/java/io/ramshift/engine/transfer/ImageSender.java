@@ -74,9 +74,9 @@ public final class ImageSender implements RunConsumer
         try
         {
             final long sessionId = options.sessionId != 0 ? options.sessionId : ThreadLocalRandom.current().nextLong();
+            final DataExtents.Lookup lookup = options.detectHoles ? DataExtents.lookUp(image.path(), image.size()) : null;
             handshake(sessionId);
-            final DataExtents extents = options.detectHoles ?
-                DataExtents.of(image.path(), image.size()) : DataExtents.whole(image.size());
+            final DataExtents extents = lookup != null ? lookup.join() : DataExtents.whole(image.size());
             stats.allocatedBytes = options.detectHoles ? extents.dataBytes() : -1;
             scan(bitmap, extents);
             if (!encoder.isEmpty())
