@@ -363,6 +363,9 @@ public final class ImageGenerator
         }
 
         /**
+         * Reading an existing file's holes through the mapping to check them caches a zero page per hole, so
+         * sparse overwrite of a mostly-hole file costs about a first touch of its size.
+         *
          * @param sparse leave zero pages of a new file as holes, and in an existing file write only those not
          *               already zero.
          * @return this for a fluent API.

@@ -64,12 +64,6 @@ public final class SplitMix64
         return (int)(((nextLong() >>> 32) * bound) >>> 32);
     }
 
-    /** @return a uniform double in {@code [0, 1)}. */
-    public double nextDouble()
-    {
-        return (nextLong() >>> 11) * 0x1.0p-53;
-    }
-
     /**
      * The SplitMix64 finaliser (variant 13 of Stafford's mix functions): a bijection that scatters every input bit.
      *
