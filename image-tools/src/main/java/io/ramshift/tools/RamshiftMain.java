@@ -19,7 +19,9 @@ import java.io.PrintWriter;
     subcommands = {
         SendCommand.class,
         ReceiveCommand.class,
+        DemoCommand.class,
         MigrateCommand.class,
+        GenerateCommand.class,
         InspectCommand.class,
         ManifestCommand.class,
         VerifyCommand.class,

@@ -92,6 +92,7 @@ public final class ImageComparator
         private final long toPage;
         private final ByteBuffer[] viewsA;
         private final ByteBuffer[] viewsB;
+        private final ByteBuffer zeros = ByteBuffer.allocateDirect(ZeroPageDetector.SPAN_PAGES << PAGE_SHIFT);
         private final LongArrayList first = new LongArrayList();
         private long free;
         private long compared;
@@ -151,25 +152,14 @@ public final class ImageComparator
                     page = holeEnd;
                     continue;
                 }
+                final boolean dataA = ia < extentsA.count() && extentsA.start(ia) <= offset;
+                final boolean dataB = ib < extentsB.count() && extentsB.start(ib) <= offset;
                 long end = toPage;
-                if (ia < extentsA.count() && extentsA.start(ia) <= offset)
-                {
-                    end = Math.min(end, extentsA.end(ia) >>> PAGE_SHIFT);
-                }
-                else if (nextA != Long.MAX_VALUE)
-                {
-                    end = Math.min(end, nextA >>> PAGE_SHIFT);
-                }
-                if (ib < extentsB.count() && extentsB.start(ib) <= offset)
-                {
-                    end = Math.min(end, extentsB.end(ib) >>> PAGE_SHIFT);
-                }
-                else if (nextB != Long.MAX_VALUE)
-                {
-                    end = Math.min(end, nextB >>> PAGE_SHIFT);
-                }
+                end = Math.min(end, (dataA ? extentsA.end(ia) : nextA) >>> PAGE_SHIFT);
+                end = Math.min(end, (dataB ? extentsB.end(ib) : nextB) >>> PAGE_SHIFT);
                 end = Math.max(page + 1, Math.min(end, a.nextChunkPage(page)));
-                compareMapped(page, end);
+                // a hole on one side is zero: compare the other side with zeros instead of reading the hole
+                compareMapped(page, end, dataA, dataB);
                 page = end;
             }
         }
@@ -189,7 +179,7 @@ public final class ImageComparator
             }
         }
 
-        private void compareMapped(final long from, final long to)
+        private void compareMapped(final long from, final long to, final boolean dataA, final boolean dataB)
         {
             long page = from;
             while (page < to)
@@ -210,8 +200,10 @@ public final class ImageComparator
                 final int chunk = a.chunkIndex(offset);
                 final int start = a.chunkOffset(offset);
                 final int length = span << PAGE_SHIFT;
-                final ByteBuffer va = view(viewsA, a, chunk).limit(start + length).position(start);
-                final ByteBuffer vb = view(viewsB, b, chunk).limit(start + length).position(start);
+                final ByteBuffer va = dataA ? view(viewsA, a, chunk).limit(start + length).position(start) :
+                    zeros.limit(length).position(0);
+                final ByteBuffer vb = dataB ? view(viewsB, b, chunk).limit(start + length).position(start) :
+                    zeros.limit(length).position(0);
                 final int mismatch = va.mismatch(vb);
                 if (mismatch < 0)
                 {
