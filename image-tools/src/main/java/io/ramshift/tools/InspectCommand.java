@@ -5,6 +5,7 @@ import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.ImageInspection;
 import io.ramshift.engine.scan.ImageInspector;
+import io.ramshift.engine.scan.LayoutExpectation;
 import io.ramshift.engine.scan.PageClass;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,18 +37,27 @@ final class InspectCommand implements Callable<Integer>
     @Option(names = "--no-holes", description = "Do not look for holes (read every page).")
     boolean noHoles;
 
+    @Option(names = "--layout", paramLabel = "L",
+        description = "Layout file written by 'generate --layout': check every count against it exactly (exit 1 if not).")
+    Path layout;
+
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
     public Integer call()
     {
         final ImageInspection r;
+        String layoutMismatches = null;
         try (MappedImage mapped = MappedImage.openReadOnly(image))
         {
             final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, mapped.pageCount());
             final DataExtents extents = noHoles ? DataExtents.whole(mapped.size()) :
                 DataExtents.of(mapped.path(), mapped.size());
             r = new ImageInspector().inspect(mapped, bitmap, extents);
+            if (layout != null)
+            {
+                layoutMismatches = LayoutExpectation.read(layout, mapped.pageCount(), bitmap != null).mismatches(r);
+            }
         }
         final PrintWriter out = spec.commandLine().getOut();
         if (json)
@@ -80,6 +90,7 @@ final class InspectCommand implements Callable<Integer>
                 .field("lz4Ratio", r.lz4Ratio())
                 .field("floorBytes", r.floorBytes())
                 .field("floorPercent", 100.0 * r.floorBytes() / r.imageBytes)
+                .field("layoutCheck", layout == null ? null : layoutMismatches == null ? "ok" : layoutMismatches)
                 .field("seconds", r.nanos / 1e9)
                 .object("runLengthHistogram", histogram));
         }
@@ -107,9 +118,14 @@ final class InspectCommand implements Callable<Integer>
                 }
             }
             out.printf(Locale.ROOT, "  time       %.3f s%n", r.nanos / 1e9);
+            if (layout != null)
+            {
+                out.println("  layout     " + (layoutMismatches == null ? "every count matches " + layout :
+                    "MISMATCH " + layoutMismatches));
+            }
         }
         out.flush();
-        return 0;
+        return layoutMismatches == null ? 0 : RamshiftMain.EXIT_FAILURE;
     }
 
     private static double pct(final long part, final long whole)
