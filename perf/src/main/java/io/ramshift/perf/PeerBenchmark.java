@@ -168,14 +168,14 @@ public final class PeerBenchmark
             final int p = nextPort();
             results.add(measure("lz4 -1 -B4 | nc", "nc -l 127.0.0.1 " + p + " > /dev/null",
                 "lz4 -1 -B4 --no-frame-crc -c " + image + " | nc -N 127.0.0.1 " + p, null, p)
-                .wire(Long.parseLong(shell("lz4 -1 -B4 --no-frame-crc -c " + image + " | wc -c", null).trim())));
+                .wire(Long.parseLong(shell("lz4 -q -1 -B4 --no-frame-crc -c " + image + " 2>/dev/null | wc -c", null).trim())));
         }
         if (has("nc") && has("zstd"))
         {
             final int p = nextPort();
             results.add(measure("zstd -1 | nc", "nc -l 127.0.0.1 " + p + " > /dev/null",
                 "zstd -1 -q -c " + image + " | nc -N 127.0.0.1 " + p, null, p)
-                .wire(Long.parseLong(shell("zstd -1 -q -c " + image + " | wc -c", null).trim())));
+                .wire(Long.parseLong(shell("zstd -1 -q -c " + image + " 2>/dev/null | wc -c", null).trim())));
         }
         if (has("rsync"))
         {
