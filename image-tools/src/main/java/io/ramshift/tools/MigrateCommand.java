@@ -61,9 +61,11 @@ final class MigrateCommand implements Callable<Integer>
         {
             TransferSummary.print(spec.commandLine().getOut(), title, sender, sender.bytesSent + sender.bytesReceived);
             spec.commandLine().getOut().printf(java.util.Locale.ROOT,
-                "  receiver   %,d bytes written, destination %s, fsync %.3f s%n",
+                "  receiver   %,d bytes written, destination %s, fsync %.3f s; stages: hash %.3f s  lz4 %.3f s  " +
+                "socket %.3f s  file %.3f s%n",
                 receiver.bytesWritten, TransferSummary.destinationName(receiver.destinationState),
-                receiver.syncNanos / 1e9);
+                receiver.syncNanos / 1e9, receiver.hashNanos / 1e9, receiver.codecNanos / 1e9,
+                receiver.socketNanos / 1e9, receiver.fileNanos / 1e9);
             spec.commandLine().getOut().flush();
         }
     }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -51,12 +50,7 @@ final class ReceiveCommand implements Callable<Integer>
             spec.commandLine().getErr().println("ramshift receive: listening on " + server.getLocalAddress() +
                 ", writing " + out);
             spec.commandLine().getErr().flush();
-            try (SocketChannel channel = server.accept())
-            {
-                LoopbackMigration.configure(channel);
-                stats = new ImageReceiver(transfer.toOptions()).receive(
-                    channel, "sender " + channel.getRemoteAddress(), out);
-            }
+            stats = new ImageReceiver(transfer.toOptions()).receive(server, out);
         }
         catch (final IOException ex)
         {

@@ -45,15 +45,22 @@ final class SendCommand implements Callable<Integer>
     {
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
         final TransferStats stats;
-        try (MappedImage mapped = MappedImage.openReadOnly(image);
-            SocketChannel channel = connect(address))
+        final SocketChannel[] channels = new SocketChannel[Math.max(1, transfer.streams)];
+        try (MappedImage mapped = MappedImage.openReadOnly(image))
         {
             final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, mapped.pageCount());
-            stats = new ImageSender(transfer.toOptions()).send(mapped, bitmap, channel, "receiver " + address);
+            for (int i = 0; i < channels.length; i++)
+            {
+                channels[i] = connect(address);
+            }
+            stats = new ImageSender(transfer.toOptions()).send(mapped, bitmap, channels, "receiver " + address);
         }
-        catch (final IOException ex)
+        finally
         {
-            throw new TransferException("connection to " + address + " failed: " + ex.getMessage(), ex);
+            for (final SocketChannel channel : channels)
+            {
+                closeQuietly(channel);
+            }
         }
         if (transfer.json)
         {
@@ -65,6 +72,21 @@ final class SendCommand implements Callable<Integer>
                 stats.bytesSent + stats.bytesReceived);
         }
         return 0;
+    }
+
+    private static void closeQuietly(final SocketChannel channel)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing left to release
+            }
+        }
     }
 
     private static SocketChannel connect(final InetSocketAddress address)

@@ -20,6 +20,16 @@ final class TransferOptionsMixin
     @Option(names = "--batch-pages", defaultValue = "64", description = "Data pages per batch (default ${DEFAULT-VALUE}).")
     int batchPages;
 
+    @Option(names = "--streams", defaultValue = "1",
+        description = "Parallel TCP streams, each with a 2 MiB-aligned slice of the image (default ${DEFAULT-VALUE}).")
+    int streams;
+
+    @Option(names = "--no-lz4", description = "Never compress batches.")
+    boolean noLz4;
+
+    @Option(names = "--no-dedup", description = "Send duplicate pages as bytes instead of references.")
+    boolean noDedup;
+
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
@@ -30,6 +40,9 @@ final class TransferOptionsMixin
         options.noSync = noSync;
         options.detectHoles = !noHoles;
         options.batchDataPages = batchPages;
+        options.streams = streams;
+        options.lz4 = !noLz4;
+        options.dedup = !noDedup;
         return options;
     }
 }

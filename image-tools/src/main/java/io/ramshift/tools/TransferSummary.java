@@ -25,9 +25,21 @@ final class TransferSummary
             .field("freePages", s.freePages)
             .field("zeroPages", s.zeroPages)
             .field("dataPages", s.dataPages)
+            .field("dupPages", s.dupPages)
             .field("zeroRuns", s.zeroRuns)
             .field("dataRuns", s.dataRuns)
+            .field("dupRuns", s.dupRuns)
             .field("batches", s.batches)
+            .field("lz4Batches", s.lz4Batches)
+            .field("rawBatches", s.rawBatches)
+            .field("rawDataBytes", s.rawDataBytes)
+            .field("payloadBytes", s.payloadBytes)
+            .field("compressionRatio", s.compressionRatio())
+            .field("streams", s.streams)
+            .field("hashSeconds", s.hashNanos / 1e9)
+            .field("codecSeconds", s.codecNanos / 1e9)
+            .field("socketSeconds", s.socketNanos / 1e9)
+            .field("fileSeconds", s.fileNanos / 1e9)
             .field("bytesSent", s.bytesSent)
             .field("bytesReceived", s.bytesReceived)
             .field("bytesWritten", s.bytesWritten)
@@ -46,13 +58,18 @@ final class TransferSummary
         out.printf(Locale.ROOT, "%s: %s%n", title, s.verified ? "VERIFIED (digest %016x)".formatted(s.digest) :
             "NOT VERIFIED");
         out.printf(Locale.ROOT, "  image      %,d bytes, %,d pages%n", s.imageBytes, s.imagePages);
-        out.printf(Locale.ROOT, "  pages      free %,d (%.1f%%)  zero %,d (%.1f%%)  data %,d (%.1f%%)%n",
+        out.printf(Locale.ROOT, "  pages      free %,d (%.1f%%)  zero %,d (%.1f%%)  data %,d (%.1f%%)  duplicate %,d (%.1f%%)%n",
             s.freePages, pct(s.freePages, s.imagePages), s.zeroPages, pct(s.zeroPages, s.imagePages),
-            s.dataPages, pct(s.dataPages, s.imagePages));
-        out.printf(Locale.ROOT, "  runs       zero %,d  data %,d  in %,d batches%n", s.zeroRuns, s.dataRuns, s.batches);
+            s.dataPages, pct(s.dataPages, s.imagePages), s.dupPages, pct(s.dupPages, s.imagePages));
+        out.printf(Locale.ROOT, "  runs       zero %,d  data %,d  duplicate %,d  in %,d batches on %d stream(s)%n",
+            s.zeroRuns, s.dataRuns, s.dupRuns, s.batches, s.streams);
+        out.printf(Locale.ROOT, "  data       %,d bytes -> %,d on the wire (%.2fx; %,d batches LZ4, %,d raw)%n",
+            s.rawDataBytes, s.payloadBytes, s.compressionRatio(), s.lz4Batches, s.rawBatches);
         out.printf(Locale.ROOT, "  wire       %,d bytes (%.2f%% of the image)%n", wireBytes, pct(wireBytes, s.imageBytes));
         out.printf(Locale.ROOT, "  time       %.3f s  %.2f GB/s of image  %,.0f pages/s%n",
             seconds, s.imageBytes / seconds / 1e9, s.imagePages / seconds);
+        out.printf(Locale.ROOT, "  stages     hash %.3f s  lz4 %.3f s  socket %.3f s  file %.3f s (thread time)%n",
+            s.hashNanos / 1e9, s.codecNanos / 1e9, s.socketNanos / 1e9, s.fileNanos / 1e9);
         out.flush();
     }
 

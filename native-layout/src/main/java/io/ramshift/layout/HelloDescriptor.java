@@ -13,7 +13,7 @@ import static org.agrona.BitUtil.*;
  *  |                    Magic "RAMSHIFT" (u64)                     |
  *  |                                                               |
  *  +-------------------------------+-------------------------------+
- *  |      Protocol Version (u16)   |         Reserved (u16)        |
+ *  |      Protocol Version (u16)   |      Stream Index (u16)       |
  *  +-------------------------------+-------------------------------+
  *  |                        Page Size (u32)                        |
  *  +---------------------------------------------------------------+
@@ -27,9 +27,11 @@ import static org.agrona.BitUtil.*;
  *  +---------------------------------------------------------------+
  *  |                   Max Frame Length (u32)                      |
  *  +---------------------------------------------------------------+
- *  |                        Reserved (u32)                         |
+ *  |      Stream Count (u16)       |         Reserved (u16)        |
  *  +---------------------------------------------------------------+
  * </pre>
+ * A session of N streams opens N connections, each with a HELLO of the same session id, image and options,
+ * stream index 0..N-1 and stream count N.
  */
 public final class HelloDescriptor
 {
@@ -37,6 +39,8 @@ public final class HelloDescriptor
     public static final int MAGIC_OFFSET;
     /** Offset of the protocol version. */
     public static final int VERSION_OFFSET;
+    /** Offset of the stream index. */
+    public static final int STREAM_INDEX_OFFSET;
     /** Offset of the page size. */
     public static final int PAGE_SIZE_OFFSET;
     /** Offset of the image size. */
@@ -49,6 +53,8 @@ public final class HelloDescriptor
     public static final int SESSION_ID_OFFSET;
     /** Offset of the largest frame the sender will send. */
     public static final int MAX_FRAME_LENGTH_OFFSET;
+    /** Offset of the stream count. */
+    public static final int STREAM_COUNT_OFFSET;
     /** Length of the frame. */
     public static final int LENGTH;
 
@@ -56,13 +62,15 @@ public final class HelloDescriptor
     {
         MAGIC_OFFSET = FrameHeaderDescriptor.HEADER_LENGTH;
         VERSION_OFFSET = MAGIC_OFFSET + SIZE_OF_LONG;
-        PAGE_SIZE_OFFSET = VERSION_OFFSET + SIZE_OF_SHORT + SIZE_OF_SHORT;
+        STREAM_INDEX_OFFSET = VERSION_OFFSET + SIZE_OF_SHORT;
+        PAGE_SIZE_OFFSET = STREAM_INDEX_OFFSET + SIZE_OF_SHORT;
         IMAGE_SIZE_OFFSET = PAGE_SIZE_OFFSET + SIZE_OF_INT;
         PAGE_COUNT_OFFSET = IMAGE_SIZE_OFFSET + SIZE_OF_LONG;
         OPTIONS_OFFSET = PAGE_COUNT_OFFSET + SIZE_OF_LONG;
         SESSION_ID_OFFSET = OPTIONS_OFFSET + SIZE_OF_LONG;
         MAX_FRAME_LENGTH_OFFSET = SESSION_ID_OFFSET + SIZE_OF_LONG;
-        LENGTH = MAX_FRAME_LENGTH_OFFSET + SIZE_OF_INT + SIZE_OF_INT;
+        STREAM_COUNT_OFFSET = MAX_FRAME_LENGTH_OFFSET + SIZE_OF_INT;
+        LENGTH = STREAM_COUNT_OFFSET + SIZE_OF_SHORT + SIZE_OF_SHORT;
     }
 
     private HelloDescriptor()

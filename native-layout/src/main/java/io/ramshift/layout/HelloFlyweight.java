@@ -20,17 +20,35 @@ public final class HelloFlyweight extends FrameFlyweight
      */
     public HelloFlyweight encode(final int pageSize, final long imageSize, final long options, final long sessionId)
     {
+        return encode(pageSize, imageSize, options, sessionId, 0, 1);
+    }
+
+    /**
+     * Write a complete HELLO for one stream of a multi-stream session.
+     *
+     * @param pageSize    bytes per page.
+     * @param imageSize   bytes of the image.
+     * @param options     option bits.
+     * @param sessionId   identifies the session; the same on every stream.
+     * @param streamIndex index of this stream, 0..streamCount-1.
+     * @param streamCount streams of the session.
+     * @return this for a fluent API.
+     */
+    public HelloFlyweight encode(final int pageSize, final long imageSize, final long options, final long sessionId,
+        final int streamIndex, final int streamCount)
+    {
         header(LENGTH, TYPE_HELLO);
         buffer.putLong(offset + MAGIC_OFFSET, MAGIC, LITTLE_ENDIAN);
         buffer.putShort(offset + VERSION_OFFSET, (short)VERSION, LITTLE_ENDIAN);
-        buffer.putShort(offset + VERSION_OFFSET + 2, (short)0, LITTLE_ENDIAN);
+        buffer.putShort(offset + STREAM_INDEX_OFFSET, (short)streamIndex, LITTLE_ENDIAN);
         buffer.putInt(offset + PAGE_SIZE_OFFSET, pageSize, LITTLE_ENDIAN);
         buffer.putLong(offset + IMAGE_SIZE_OFFSET, imageSize, LITTLE_ENDIAN);
         buffer.putLong(offset + PAGE_COUNT_OFFSET, imageSize / pageSize, LITTLE_ENDIAN);
         buffer.putLong(offset + OPTIONS_OFFSET, options, LITTLE_ENDIAN);
         buffer.putLong(offset + SESSION_ID_OFFSET, sessionId, LITTLE_ENDIAN);
         buffer.putInt(offset + MAX_FRAME_LENGTH_OFFSET, MAX_FRAME_LENGTH, LITTLE_ENDIAN);
-        buffer.putInt(offset + MAX_FRAME_LENGTH_OFFSET + 4, 0, LITTLE_ENDIAN);
+        buffer.putShort(offset + STREAM_COUNT_OFFSET, (short)streamCount, LITTLE_ENDIAN);
+        buffer.putShort(offset + STREAM_COUNT_OFFSET + 2, (short)0, LITTLE_ENDIAN);
         return this;
     }
 
@@ -70,6 +88,11 @@ public final class HelloFlyweight extends FrameFlyweight
         {
             throw new LayoutException("unknown option bits: options=0x" + Long.toHexString(options()));
         }
+        if (streamCount() < 1 || streamCount() > MAX_STREAMS || streamIndex() >= streamCount())
+        {
+            throw new LayoutException("bad stream: index=" + streamIndex() + " count=" + streamCount() +
+                " max=" + MAX_STREAMS);
+        }
         final int maxFrameLength = maxFrameLength();
         if (maxFrameLength <= 0 || maxFrameLength > MAX_FRAME_LENGTH)
         {
@@ -88,6 +111,18 @@ public final class HelloFlyweight extends FrameFlyweight
     public int version()
     {
         return buffer.getShort(offset + VERSION_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    /** @return index of this stream in the session. */
+    public int streamIndex()
+    {
+        return buffer.getShort(offset + STREAM_INDEX_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    /** @return streams of the session. */
+    public int streamCount()
+    {
+        return buffer.getShort(offset + STREAM_COUNT_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
     }
 
     /** @return bytes per page. */

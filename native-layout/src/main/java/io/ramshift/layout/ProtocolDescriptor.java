@@ -53,6 +53,8 @@ public final class ProtocolDescriptor
     public static final int RUN_ZERO = 1;
     /** Run kind: pages whose bytes are in the payload. */
     public static final int RUN_DATA = 2;
+    /** Run kind: pages equal to pages already sent on the same stream, starting at the entry's reference page. */
+    public static final int RUN_DUP = 3;
 
     /** HELLO option: the receiver may grow or shrink an existing destination of another size. */
     public static final long OPTION_RESIZE = 1L;
@@ -60,8 +62,13 @@ public final class ProtocolDescriptor
     public static final long OPTION_NO_SYNC = 1L << 1;
     /** HELLO option: the sender may use {@link #ENCODING_LZ4}. */
     public static final long OPTION_LZ4 = 1L << 2;
+    /** HELLO option: the sender may send DUP runs. */
+    public static final long OPTION_DUP = 1L << 3;
     /** Every option bit v1 knows; others are refused. */
-    public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4;
+    public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP;
+
+    /** Upper bound of parallel streams (connections) of one session. */
+    public static final int MAX_STREAMS = 64;
 
     /** RESULT status: destination written, synced, digest equal. */
     public static final int STATUS_VERIFIED = 0;
@@ -76,6 +83,8 @@ public final class ProtocolDescriptor
     public static final int ERROR_IO = 3;
     /** ERROR code: the sender's image changed or could not be read. */
     public static final int ERROR_SOURCE = 4;
+    /** ERROR code: another stream of the session failed. */
+    public static final int ERROR_SESSION = 5;
 
     private ProtocolDescriptor()
     {

@@ -32,12 +32,13 @@ import static org.agrona.BitUtil.*;
  *  +---------------------------------------------------------------+
  *  |                        Page Count (u32)                       |
  *  +-------------------------------+-------------------------------+
- *  |    Kind (u16): 1 ZERO 2 DATA  |         Reserved (u16)        |
+ *  | Kind (u16): 1 ZERO 2 DATA 3 DUP|        Reserved (u16)        |
  *  +-------------------------------+-------------------------------+
- *  |          Reference Page (u64): 0 in v1 (for DUP/COPY)         |
+ *  |   Reference Page (u64): first source page of a DUP run, else 0 |
  *  +---------------------------------------------------------------+
  * </pre>
- * ZERO runs carry no payload bytes. Frame length = BODY_LENGTH + runs x RUN_ENTRY_LENGTH + payload length.
+ * ZERO and DUP runs carry no payload bytes; a DUP run copies {@code count} pages the receiver already has,
+ * starting at the reference page, to the run's first page. Frame length = BODY_LENGTH + runs x RUN_ENTRY_LENGTH + payload length.
  */
 public final class RunBatchDescriptor
 {

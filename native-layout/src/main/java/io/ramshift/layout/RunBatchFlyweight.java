@@ -42,11 +42,27 @@ public final class RunBatchFlyweight extends FrameFlyweight
      */
     public RunBatchFlyweight run(final int index, final long firstPage, final int pageCount, final int kind)
     {
+        return run(index, firstPage, pageCount, kind, 0L);
+    }
+
+    /**
+     * Write run entry {@code index} with a reference page (DUP runs).
+     *
+     * @param index     of the entry.
+     * @param firstPage first page of the run.
+     * @param pageCount pages in the run.
+     * @param kind      one of {@code ProtocolDescriptor.RUN_*}.
+     * @param reference first source page of a DUP run, 0 otherwise.
+     * @return this for a fluent API.
+     */
+    public RunBatchFlyweight run(final int index, final long firstPage, final int pageCount, final int kind,
+        final long reference)
+    {
         final int entry = offset + runEntryOffset(index);
         buffer.putLong(entry + RUN_FIRST_PAGE_OFFSET, firstPage, LITTLE_ENDIAN);
         buffer.putInt(entry + RUN_PAGE_COUNT_OFFSET, pageCount, LITTLE_ENDIAN);
         buffer.putInt(entry + RUN_KIND_OFFSET, kind & 0xFFFF, LITTLE_ENDIAN);
-        buffer.putLong(entry + RUN_REFERENCE_OFFSET, 0L, LITTLE_ENDIAN);
+        buffer.putLong(entry + RUN_REFERENCE_OFFSET, reference, LITTLE_ENDIAN);
         return this;
     }
 
@@ -121,17 +137,33 @@ public final class RunBatchFlyweight extends FrameFlyweight
                 throw new LayoutException("run past image end: page=" + first + " count=" + count +
                     " pages=" + pageCount);
             }
+            final long reference = reference(i);
             if (kind == RUN_DATA)
             {
                 dataPages += count;
+            }
+            else if (kind == RUN_DUP)
+            {
+                if (reference < 0 || reference >= pageCount || count > pageCount - reference)
+                {
+                    throw new LayoutException("DUP reference past image end: run=" + i + " reference=" + reference +
+                        " count=" + count + " pages=" + pageCount);
+                }
+                if (reference < first + count && first < reference + count)
+                {
+                    throw new LayoutException("DUP run overlaps its source: run=" + i + " page=" + first +
+                        " reference=" + reference + " count=" + count);
+                }
+                continue;
             }
             else if (kind != RUN_ZERO)
             {
                 throw new LayoutException("unknown run kind: run=" + i + " kind=" + kind);
             }
-            if (reference(i) != 0)
+            if (reference != 0)
             {
-                throw new LayoutException("reference set on a v1 run: run=" + i + " reference=" + reference(i));
+                throw new LayoutException("reference set on a run that is not DUP: run=" + i + " reference=" +
+                    reference);
             }
         }
         final long rawLength = rawLength() & 0xFFFF_FFFFL;
@@ -202,7 +234,7 @@ public final class RunBatchFlyweight extends FrameFlyweight
 
     /**
      * @param index of the run entry.
-     * @return the reference page (0 in v1).
+     * @return the reference page (first source page of a DUP run, else 0).
      */
     public long reference(final int index)
     {

@@ -142,6 +142,40 @@ public final class DestinationFile implements AutoCloseable
     }
 
     /**
+     * Read bytes back from the destination (for DUP runs, whose source pages were written earlier).
+     *
+     * @param offset in the destination.
+     * @param target filled from its position to its limit.
+     */
+    public void read(final long offset, final ByteBuffer target)
+    {
+        final int length = target.remaining();
+        if (offset < 0 || offset + length > size)
+        {
+            throw new DestinationException("read past destination end: offset=" + offset + " length=" + length +
+                " size=" + size);
+        }
+        long position = offset;
+        try
+        {
+            while (target.hasRemaining())
+            {
+                final int n = channel.read(target, position);
+                if (n < 0)
+                {
+                    throw new DestinationException("destination shrank while read: path=" + path + " offset=" +
+                        position + " size=" + size);
+                }
+                position += n;
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw ioFailure("read", offset, length, ex);
+        }
+    }
+
+    /**
      * Make a range read as zeros. Nothing to do in a file this receiver created; in an existing file the range
      * becomes a hole (or is overwritten with zeros where holes are not supported).
      *

@@ -2,36 +2,39 @@ package io.ramshift.engine.transfer;
 
 import io.ramshift.engine.DestinationException;
 import io.ramshift.engine.TransferException;
+import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
-import io.ramshift.layout.EndFlyweight;
+import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.layout.HelloAckFlyweight;
 import io.ramshift.layout.HelloFlyweight;
 import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.ResultFlyweight;
-import io.ramshift.layout.RunBatchFlyweight;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-
-import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
-import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Receives one image into one destination file: validates every frame before it touches the file, writes runs
- * in place with positional writes, and answers RESULT VERIFIED only after the digest of what it wrote equals the
- * sender's and the file is synced.
+ * Receives one image session — one or more streams — into one destination file: validates every frame before
+ * it touches the file, and answers RESULT VERIFIED on every stream only after all streams ended, the digest of
+ * what was written equals the sender's and the file is synced. If any stream fails, every stream is told and
+ * closed, and nothing reports success.
  */
 public final class ImageReceiver
 {
+    /** How long the other streams of a session may take to connect after the first. */
+    public static final long STREAM_ACCEPT_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
+
     private final TransferOptions options;
     private final HelloFlyweight hello = new HelloFlyweight();
     private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
-    private final RunBatchFlyweight batch = new RunBatchFlyweight();
-    private final EndFlyweight end = new EndFlyweight();
     private final ResultFlyweight result = new ResultFlyweight();
-    private final ImageDigest digest = new ImageDigest();
 
     /**
      * @param options receiver-side settings (resize, noSync).
@@ -42,7 +45,7 @@ public final class ImageReceiver
     }
 
     /**
-     * Receive one session into {@code destination}.
+     * Receive a single-stream session over a connected channel into {@code destination}.
      *
      * @param channel     connected, blocking.
      * @param peer        name of the sender for messages.
@@ -51,73 +54,163 @@ public final class ImageReceiver
      */
     public TransferStats receive(final ByteChannel channel, final String peer, final Path destination)
     {
-        final FrameChannel frames = new FrameChannel(channel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH);
-        final TransferStats stats = new TransferStats();
-        stats.startNanos = System.nanoTime();
-        digest.reset();
+        return receive(channel, peer, destination, null);
+    }
+
+    /**
+     * Accept the first connection of a session on {@code server}, then as many more as its HELLO announces, and
+     * receive the session into {@code destination}.
+     *
+     * @param server      bound, blocking.
+     * @param destination the one file this receiver may write.
+     * @return the receiver's counters, {@code verified} set.
+     */
+    public TransferStats receive(final ServerSocketChannel server, final Path destination)
+    {
+        final SocketChannel first;
+        try
+        {
+            first = server.accept();
+            LoopbackMigration.configure(first);
+        }
+        catch (final IOException ex)
+        {
+            throw new TransferException("accept failed on " + server + ": " + ex.getMessage(), ex);
+        }
+        try (SocketChannel ignored = first)
+        {
+            return receive(first, "sender " + remote(first), destination, server);
+        }
+        catch (final IOException ex)
+        {
+            throw new TransferException("cannot close connection: " + ex.getMessage(), ex);
+        }
+    }
+
+    private TransferStats receive(final ByteChannel firstChannel, final String peer, final Path destination,
+        final ServerSocketChannel server)
+    {
+        final TransferStats total = new TransferStats();
+        total.startNanos = System.nanoTime();
+        final FrameChannel firstFrames = new FrameChannel(firstChannel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH);
+        FrameChannel[] streams = new FrameChannel[] {firstFrames};
+        SocketChannel[] extra = new SocketChannel[0];
         DestinationFile file = null;
         try
         {
-            final int type = frames.readFrame("HELLO");
-            if (type != ProtocolDescriptor.TYPE_HELLO)
-            {
-                throw new LayoutException("expected HELLO, got " + ProtocolDescriptor.typeName(type));
-            }
-            hello.wrap(frames.in(), 0);
-            hello.validate();
-            final long pageCount = hello.pageCount();
+            readHello(firstFrames);
             final long sessionId = hello.sessionId();
-            final boolean sync = !options.noSync && (hello.options() & ProtocolDescriptor.OPTION_NO_SYNC) == 0;
-            stats.imagePages = pageCount;
-            stats.imageBytes = hello.imageSize();
+            final long imageSize = hello.imageSize();
+            final long pageCount = hello.pageCount();
+            final long helloOptions = hello.options();
+            final int streamCount = hello.streamCount();
+            final boolean sync = !options.noSync && (helloOptions & ProtocolDescriptor.OPTION_NO_SYNC) == 0;
+            if (streamCount > 1 && server == null)
+            {
+                throw new LayoutException("session of " + streamCount + " streams needs a listening receiver");
+            }
+            total.imagePages = pageCount;
+            total.imageBytes = imageSize;
+            total.streams = streamCount;
             try
             {
-                file = DestinationFile.open(destination, hello.imageSize(), options.resize);
+                file = DestinationFile.open(destination, imageSize, options.resize);
             }
             catch (final DestinationException ex)
             {
-                frames.sendError(ProtocolDescriptor.ERROR_DESTINATION, ex.getMessage());
+                firstFrames.sendError(ProtocolDescriptor.ERROR_DESTINATION, ex.getMessage());
                 throw ex;
             }
-            stats.destinationState = file.state();
-            helloAck.wrap(frames.out(), 0);
-            helloAck.encode(file.state(), sessionId);
-            frames.writeControl(helloAck.frameLength());
+            total.destinationState = file.state();
+            streams = new FrameChannel[streamCount];
+            streams[hello.streamIndex()] = firstFrames;
+            extra = new SocketChannel[streamCount - 1];
+            acceptStreams(server, streams, extra, sessionId, imageSize, helloOptions, streamCount);
+            for (final FrameChannel stream : streams)
+            {
+                helloAck.wrap(stream.out(), 0);
+                helloAck.encode(file.state(), sessionId);
+                stream.writeControl(helloAck.frameLength());
+            }
 
-            receiveRuns(frames, file, pageCount, stats);
-
+            final AtomicPageBitmap received = new AtomicPageBitmap(pageCount);
+            final StreamReceiver[] receivers = new StreamReceiver[streamCount];
+            for (int i = 0; i < streamCount; i++)
+            {
+                receivers[i] = new StreamReceiver(streams[i], file, received, pageCount, i);
+            }
+            ParallelRanges.run("ramshift-receive", receivers);
+            RuntimeException failure = null;
+            long endBatches = 0;
+            long endZero = 0;
+            long endData = 0;
+            long endDigest = 0;
+            for (final StreamReceiver receiver : receivers)
+            {
+                total.add(receiver.stats());
+                if (receiver.failure != null && failure == null)
+                {
+                    failure = receiver.failure;
+                }
+                endBatches += receiver.endBatches;
+                endZero += receiver.endZeroPages;
+                endData += receiver.endDataPages;
+                endDigest += receiver.endDigest;
+            }
+            if (failure != null)
+            {
+                for (final FrameChannel stream : streams)
+                {
+                    stream.sendError(ProtocolDescriptor.ERROR_SESSION, "session failed: " + failure.getMessage());
+                }
+                throw failure;
+            }
             if (sync)
             {
                 final long syncStart = System.nanoTime();
                 file.sync();
-                stats.syncNanos = System.nanoTime() - syncStart;
+                total.syncNanos = System.nanoTime() - syncStart;
             }
-            stats.bytesWritten = file.bytesWritten();
-            stats.digest = digest.value();
-            final boolean match = end.digest() == stats.digest && end.batchCount() == stats.batches &&
-                end.zeroPages() == stats.zeroPages && end.dataPages() == stats.dataPages;
-            result.wrap(frames.out(), 0);
-            result.encode(match ? ProtocolDescriptor.STATUS_VERIFIED : ProtocolDescriptor.STATUS_DIGEST_MISMATCH,
-                stats.pagesSent(), stats.digest, stats.bytesWritten);
-            frames.writeControl(result.frameLength());
+            total.bytesWritten = file.bytesWritten();
+            final boolean match = endDigest == total.digest && endBatches == total.batches &&
+                endZero == total.zeroPages && endData == total.dataPages + total.dupPages;
+            for (final FrameChannel stream : streams)
+            {
+                result.wrap(stream.out(), 0);
+                result.encode(match ? ProtocolDescriptor.STATUS_VERIFIED : ProtocolDescriptor.STATUS_DIGEST_MISMATCH,
+                    total.pagesSent(), total.digest, total.bytesWritten);
+                stream.writeControl(result.frameLength());
+            }
             if (!match)
             {
                 throw new TransferException("destination does not match the sender: digest=" +
-                    Long.toHexString(stats.digest) + " expected=" + Long.toHexString(end.digest()) +
-                    " batches=" + stats.batches + "/" + end.batchCount() + " zeroPages=" + stats.zeroPages + "/" +
-                    end.zeroPages() + " dataPages=" + stats.dataPages + "/" + end.dataPages());
+                    Long.toHexString(total.digest) + " expected=" + Long.toHexString(endDigest) +
+                    " batches=" + total.batches + "/" + endBatches + " zeroPages=" + total.zeroPages + "/" + endZero +
+                    " dataPages=" + (total.dataPages + total.dupPages) + "/" + endData);
             }
-            stats.verified = true;
-            return stats;
+            total.verified = true;
+            return total;
         }
         catch (final LayoutException ex)
         {
-            frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, ex.getMessage());
+            for (final FrameChannel stream : streams)
+            {
+                if (stream != null)
+                {
+                    stream.sendError(ProtocolDescriptor.ERROR_PROTOCOL, ex.getMessage());
+                }
+            }
             throw new TransferException("malformed frame from " + peer + ": " + ex.getMessage(), ex);
         }
         catch (final DestinationException ex)
         {
-            frames.sendError(ProtocolDescriptor.ERROR_IO, ex.getMessage());
+            for (final FrameChannel stream : streams)
+            {
+                if (stream != null)
+                {
+                    stream.sendError(ProtocolDescriptor.ERROR_IO, ex.getMessage());
+                }
+            }
             throw ex;
         }
         finally
@@ -126,69 +219,124 @@ public final class ImageReceiver
             {
                 file.close();
             }
-            stats.bytesSent = frames.bytesWritten();
-            stats.bytesReceived = frames.bytesRead();
-            stats.endNanos = System.nanoTime();
+            for (final SocketChannel channel : extra)
+            {
+                closeQuietly(channel);
+            }
+            long sent = 0;
+            long read = 0;
+            for (final FrameChannel stream : streams)
+            {
+                if (stream != null)
+                {
+                    sent += stream.bytesWritten();
+                    read += stream.bytesRead();
+                }
+            }
+            total.bytesSent = sent;
+            total.bytesReceived = read;
+            total.endNanos = System.nanoTime();
         }
     }
 
-    private void receiveRuns(final FrameChannel frames, final DestinationFile file, final long pageCount,
-        final TransferStats stats)
+    private void readHello(final FrameChannel frames)
     {
-        final ByteBuffer payload = frames.inBytes().duplicate();
-        final long payloadBase = frames.in().addressOffset();
-        while (true)
+        final int type = frames.readFrame("HELLO");
+        if (type != ProtocolDescriptor.TYPE_HELLO)
         {
-            final int type = frames.readFrame("RUN_BATCH or END");
-            if (type == ProtocolDescriptor.TYPE_END)
+            throw new LayoutException("expected HELLO, got " + ProtocolDescriptor.typeName(type));
+        }
+        hello.wrap(frames.in(), 0);
+        hello.validate();
+    }
+
+    private void acceptStreams(final ServerSocketChannel server, final FrameChannel[] streams,
+        final SocketChannel[] extra, final long sessionId, final long imageSize, final long helloOptions,
+        final int streamCount)
+    {
+        if (streamCount == 1)
+        {
+            return;
+        }
+        final long deadline = System.currentTimeMillis() + STREAM_ACCEPT_TIMEOUT_MS;
+        try (Selector selector = Selector.open())
+        {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            for (int accepted = 0; accepted < streamCount - 1; )
             {
-                end.wrap(frames.in(), 0);
-                end.validate();
-                return;
-            }
-            if (type != ProtocolDescriptor.TYPE_RUN_BATCH)
-            {
-                throw new LayoutException("expected RUN_BATCH or END, got " + ProtocolDescriptor.typeName(type));
-            }
-            batch.wrap(frames.in(), 0);
-            batch.validateBody(ProtocolDescriptor.MAX_FRAME_LENGTH);
-            batch.validateRuns(pageCount, PAGE_SIZE);
-            if (batch.sequence() != stats.batches)
-            {
-                throw new LayoutException("batch out of sequence: sequence=" + batch.sequence() +
-                    " expected=" + stats.batches);
-            }
-            if (batch.encoding() != ProtocolDescriptor.ENCODING_RAW)
-            {
-                throw new LayoutException("unsupported encoding: encoding=" + batch.encoding());
-            }
-            int position = batch.payloadBufferOffset();
-            for (int i = 0, n = batch.runCount(); i < n; i++)
-            {
-                final long first = batch.firstPage(i);
-                final long count = batch.pageCount(i) & 0xFFFF_FFFFL;
-                if (batch.kind(i) == ProtocolDescriptor.RUN_ZERO)
+                final long wait = deadline - System.currentTimeMillis();
+                if (wait <= 0 || selector.select(wait) == 0 && System.currentTimeMillis() >= deadline)
                 {
-                    file.zero(first << PAGE_SHIFT, count << PAGE_SHIFT);
-                    digest.addZeroRun(first, count);
-                    stats.zeroPages += count;
-                    stats.zeroRuns++;
+                    throw new TransferException("only " + (accepted + 1) + " of " + streamCount + " streams of " +
+                        "session " + Long.toHexString(sessionId) + " connected within " + STREAM_ACCEPT_TIMEOUT_MS +
+                        " ms");
                 }
-                else
+                selector.selectedKeys().clear();
+                final SocketChannel channel = server.accept();
+                if (channel == null)
                 {
-                    final int length = (int)(count << PAGE_SHIFT);
-                    for (int p = 0; p < count; p++)
-                    {
-                        digest.addPage(first + p, ImageDigest.pageHash(payloadBase + position + ((long)p << PAGE_SHIFT)));
-                    }
-                    payload.limit(position + length).position(position);
-                    file.write(first << PAGE_SHIFT, payload);
-                    position += length;
-                    stats.dataPages += count;
-                    stats.dataRuns++;
+                    continue;
                 }
+                channel.configureBlocking(true);
+                LoopbackMigration.configure(channel);
+                extra[accepted++] = channel;
+                final FrameChannel frames = new FrameChannel(channel, "sender " + remote(channel),
+                    ProtocolDescriptor.MAX_FRAME_LENGTH);
+                readHello(frames);
+                if (hello.sessionId() != sessionId || hello.imageSize() != imageSize ||
+                    hello.options() != helloOptions || hello.streamCount() != streamCount ||
+                    streams[hello.streamIndex()] != null)
+                {
+                    frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, "stream does not belong to the session");
+                    throw new LayoutException("stream does not belong to session " + Long.toHexString(sessionId) +
+                        ": session=" + Long.toHexString(hello.sessionId()) + " index=" + hello.streamIndex() +
+                        " count=" + hello.streamCount() + " imageSize=" + hello.imageSize());
+                }
+                streams[hello.streamIndex()] = frames;
             }
-            stats.batches++;
+        }
+        catch (final IOException ex)
+        {
+            throw new TransferException("accepting streams failed: " + ex.getMessage(), ex);
+        }
+        finally
+        {
+            try
+            {
+                server.configureBlocking(true);
+            }
+            catch (final IOException ignore)
+            {
+                // the selector is closed; the server is closed by its owner
+            }
+        }
+    }
+
+    private static String remote(final SocketChannel channel)
+    {
+        try
+        {
+            return String.valueOf(channel.getRemoteAddress());
+        }
+        catch (final IOException ex)
+        {
+            return "?";
+        }
+    }
+
+    private static void closeQuietly(final SocketChannel channel)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing left to release
+            }
         }
     }
 }

@@ -5,37 +5,20 @@ import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
-import io.ramshift.engine.scan.ImageScanner;
-import io.ramshift.engine.scan.PageClass;
-import io.ramshift.engine.scan.RunConsumer;
-import io.ramshift.layout.EndFlyweight;
-import io.ramshift.layout.HelloAckFlyweight;
-import io.ramshift.layout.HelloFlyweight;
-import io.ramshift.layout.LayoutException;
+import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.layout.ProtocolDescriptor;
-import io.ramshift.layout.ResultFlyweight;
 
 import java.nio.channels.ByteChannel;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Sends one image over a connected channel: HELLO, the scanned runs as RUN_BATCH frames, END with the digest,
- * and succeeds only when the receiver answers RESULT VERIFIED with the same digest.
+ * Sends one image over one or more connected channels (streams), each carrying a 2 MiB-aligned slice of the
+ * image, and succeeds only when the receiver answers RESULT VERIFIED on every stream with the digest of the
+ * whole image.
  */
-public final class ImageSender implements RunConsumer
+public final class ImageSender
 {
     private final TransferOptions options;
-    private final HelloFlyweight hello = new HelloFlyweight();
-    private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
-    private final EndFlyweight end = new EndFlyweight();
-    private final ResultFlyweight result = new ResultFlyweight();
-    private final ImageDigest digest = new ImageDigest();
-
-    private MappedImage image;
-    private PageBatchEncoder encoder;
-    private FrameChannel frames;
-    private TransferStats stats;
-    private long sequence;
 
     /**
      * @param options settings of the transfer.
@@ -46,7 +29,7 @@ public final class ImageSender implements RunConsumer
     }
 
     /**
-     * Send an image and wait for the receiver's verdict.
+     * Send an image over one stream and wait for the receiver's verdict.
      *
      * @param image   the source, mapped.
      * @param bitmap  free-page report, or null.
@@ -57,165 +40,79 @@ public final class ImageSender implements RunConsumer
     public TransferStats send(final MappedImage image, final FreePageBitmap bitmap, final ByteChannel channel,
         final String peer)
     {
+        return send(image, bitmap, new ByteChannel[] {channel}, peer);
+    }
+
+    /**
+     * Send an image over several streams in parallel and wait for the receiver's verdict.
+     *
+     * @param image    the source, mapped.
+     * @param bitmap   free-page report, or null.
+     * @param channels connected, blocking; one stream each, all to the same receiver.
+     * @param peer     name of the receiver for messages.
+     * @return the sender's counters summed over the streams, {@code verified} set.
+     */
+    public TransferStats send(final MappedImage image, final FreePageBitmap bitmap, final ByteChannel[] channels,
+        final String peer)
+    {
         if (bitmap != null && bitmap.pageCount() != image.pageCount())
         {
             throw new ImageException("free-page bitmap covers another image: bitmapPages=" + bitmap.pageCount() +
                 " imagePages=" + image.pageCount());
         }
-        this.image = image;
-        this.stats = new TransferStats();
-        this.encoder = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns);
-        this.frames = new FrameChannel(channel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH);
-        this.sequence = 0;
-        digest.reset();
-        stats.startNanos = System.nanoTime();
-        stats.imagePages = image.pageCount();
-        stats.imageBytes = image.size();
-        try
+        final int streamCount = channels.length;
+        if (streamCount < 1 || streamCount > ProtocolDescriptor.MAX_STREAMS)
         {
-            final long sessionId = options.sessionId != 0 ? options.sessionId : ThreadLocalRandom.current().nextLong();
-            final DataExtents.Lookup lookup = options.detectHoles ? DataExtents.lookUp(image.path(), image.size()) : null;
-            handshake(sessionId);
-            final DataExtents extents = lookup != null ? lookup.join() : DataExtents.whole(image.size());
-            stats.allocatedBytes = options.detectHoles ? extents.dataBytes() : -1;
-            scan(bitmap, extents);
-            if (!encoder.isEmpty())
+            throw new IllegalArgumentException("streams out of range: " + streamCount);
+        }
+        final TransferStats total = new TransferStats();
+        total.startNanos = System.nanoTime();
+        total.imagePages = image.pageCount();
+        total.imageBytes = image.size();
+        total.streams = streamCount;
+        final long sessionId = options.sessionId != 0 ? options.sessionId : ThreadLocalRandom.current().nextLong();
+        final DataExtents.Lookup lookup = options.detectHoles ? DataExtents.lookUp(image.path(), image.size()) : null;
+        final StreamSender[] streams = new StreamSender[streamCount];
+        for (int i = 0; i < streamCount; i++)
+        {
+            streams[i] = new StreamSender(image, bitmap,
+                new FrameChannel(channels[i], peer + " stream " + i, ProtocolDescriptor.MAX_FRAME_LENGTH), options,
+                sessionId, i, streamCount, ParallelRanges.sliceStart(image.pageCount(), streamCount, i),
+                ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
+            streams[i].extents(lookup);
+        }
+        ParallelRanges.run("ramshift-send", streams);
+        if (lookup != null)
+        {
+            total.allocatedBytes = lookup.join().dataBytes();
+        }
+        RuntimeException failure = null;
+        for (final StreamSender stream : streams)
+        {
+            total.add(stream.stats());
+            if (stream.failure != null && failure == null)
             {
-                writeBatch();
-            }
-            stats.digest = digest.value();
-            end.wrap(frames.out(), 0);
-            end.encode(sequence, stats.zeroPages, stats.dataPages, stats.zeroRuns + stats.dataRuns, stats.digest);
-            frames.writeControl(end.frameLength());
-            awaitResult();
-            return stats;
-        }
-        catch (final ImageException ex)
-        {
-            frames.sendError(ProtocolDescriptor.ERROR_SOURCE, ex.getMessage());
-            throw ex;
-        }
-        catch (final LayoutException ex)
-        {
-            frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, ex.getMessage());
-            throw new TransferException("malformed frame from " + peer + ": " + ex.getMessage(), ex);
-        }
-        finally
-        {
-            stats.bytesSent = frames.bytesWritten();
-            stats.bytesReceived = frames.bytesRead();
-            stats.endNanos = System.nanoTime();
-            this.image = null;
-            this.encoder = null;
-            this.frames = null;
-        }
-    }
-
-    private void handshake(final long sessionId)
-    {
-        hello.wrap(frames.out(), 0);
-        hello.encode(MappedImage.PAGE_SIZE, image.size(), options.helloOptions(), sessionId);
-        frames.writeControl(hello.frameLength());
-        final int type = frames.readFrame("HELLO_ACK");
-        if (type != ProtocolDescriptor.TYPE_HELLO_ACK)
-        {
-            throw new LayoutException("expected HELLO_ACK, got " + ProtocolDescriptor.typeName(type));
-        }
-        helloAck.wrap(frames.in(), 0);
-        helloAck.validate(sessionId);
-        stats.destinationState = helloAck.destinationState();
-    }
-
-    private void scan(final FreePageBitmap bitmap, final DataExtents extents)
-    {
-        final ImageScanner scanner = new ImageScanner(image, bitmap, extents);
-        try
-        {
-            scanner.scan(0, image.pageCount(), this);
-        }
-        catch (final InternalError ex)
-        {
-            // the JVM turns SIGBUS on a mapping whose file shrank into an InternalError
-            throw new ImageException("source image changed while read (truncated?): path=" + image.path() +
-                " size=" + image.size() + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private void awaitResult()
-    {
-        final int type = frames.readFrame("RESULT");
-        if (type != ProtocolDescriptor.TYPE_RESULT)
-        {
-            throw new LayoutException("expected RESULT, got " + ProtocolDescriptor.typeName(type));
-        }
-        result.wrap(frames.in(), 0);
-        result.validate();
-        if (result.status() != ProtocolDescriptor.STATUS_VERIFIED || result.digest() != stats.digest ||
-            result.pages() != stats.pagesSent())
-        {
-            throw new TransferException("receiver did not verify the image: status=" + result.status() +
-                " digest=" + Long.toHexString(result.digest()) + " expected=" + Long.toHexString(stats.digest) +
-                " pages=" + result.pages() + " expectedPages=" + stats.pagesSent());
-        }
-        stats.bytesWritten = result.bytesWritten();
-        stats.verified = true;
-    }
-
-    /**
-     * Receives the scanner's runs: counts them, adds them to the digest and to the current batch.
-     */
-    public void onRun(final int pageClass, final long firstPage, final long pageCount)
-    {
-        if (pageClass == PageClass.FREE)
-        {
-            stats.freePages += pageCount;
-        }
-        else if (pageClass == PageClass.ZERO)
-        {
-            stats.zeroPages += pageCount;
-            stats.zeroRuns++;
-            digest.addZeroRun(firstPage, pageCount);
-            long page = firstPage;
-            long remaining = pageCount;
-            while (remaining > 0)
-            {
-                final int n = (int)Math.min(remaining, Integer.MAX_VALUE);
-                if (!encoder.addZeroRun(page, n))
-                {
-                    writeBatch();
-                    continue;
-                }
-                page += n;
-                remaining -= n;
+                failure = stream.failure;
             }
         }
-        else
+        total.endNanos = System.nanoTime();
+        total.destinationState = streams[0].destinationState;
+        if (failure != null)
         {
-            stats.dataPages += pageCount;
-            stats.dataRuns++;
-            for (long page = firstPage, last = firstPage + pageCount; page < last; page++)
+            throw failure;
+        }
+        for (final StreamSender stream : streams)
+        {
+            if (stream.resultStatus != ProtocolDescriptor.STATUS_VERIFIED || stream.resultDigest != total.digest ||
+                stream.resultPages != total.pagesSent())
             {
-                digest.addPage(page, ImageDigest.pageHash(image.pageAddress(page)));
-            }
-            long page = firstPage;
-            long remaining = pageCount;
-            while (remaining > 0)
-            {
-                final int taken = encoder.addDataRun(page, remaining);
-                if (taken == 0)
-                {
-                    writeBatch();
-                    continue;
-                }
-                page += taken;
-                remaining -= taken;
+                throw new TransferException("receiver did not verify the image: status=" + stream.resultStatus +
+                    " digest=" + Long.toHexString(stream.resultDigest) + " expected=" + Long.toHexString(total.digest) +
+                    " pages=" + stream.resultPages + " expectedPages=" + total.pagesSent());
             }
         }
-    }
-
-    private void writeBatch()
-    {
-        encoder.write(frames, sequence++);
-        stats.batches++;
+        total.bytesWritten = streams[0].resultBytesWritten;
+        total.verified = true;
+        return total;
     }
 }

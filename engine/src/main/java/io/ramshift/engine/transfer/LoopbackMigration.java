@@ -71,14 +71,29 @@ public final class LoopbackMigration
             receiverThread.setDaemon(true);
             receiverThread.start();
             RuntimeException senderFailure = null;
-            try (SocketChannel channel = SocketChannel.open(server.getLocalAddress()))
+            final SocketChannel[] channels = new SocketChannel[Math.max(1, options.streams)];
+            try
             {
-                configure(channel);
-                senderStats = new ImageSender(options).send(image, bitmap, channel, "receiver " + channel.getRemoteAddress());
+                for (int i = 0; i < channels.length; i++)
+                {
+                    channels[i] = SocketChannel.open(server.getLocalAddress());
+                    configure(channels[i]);
+                }
+                senderStats = new ImageSender(options).send(image, bitmap, channels, "receiver " + server.getLocalAddress());
             }
             catch (final RuntimeException ex)
             {
                 senderFailure = ex;
+            }
+            finally
+            {
+                for (final SocketChannel channel : channels)
+                {
+                    if (channel != null)
+                    {
+                        channel.close();
+                    }
+                }
             }
             if (senderFailure != null)
             {
@@ -139,19 +154,13 @@ public final class LoopbackMigration
 
         public void run()
         {
-            try (SocketChannel channel = server.accept())
+            try
             {
-                configure(channel);
-                stats = new ImageReceiver(options).receive(channel, "sender " + channel.getRemoteAddress(),
-                    destination);
+                stats = new ImageReceiver(options).receive(server, destination);
             }
             catch (final RamshiftException ex)
             {
                 failure = ex;
-            }
-            catch (final IOException ex)
-            {
-                failure = new TransferException("receiver connection failed: " + ex.getMessage(), ex);
             }
             catch (final RuntimeException ex)
             {

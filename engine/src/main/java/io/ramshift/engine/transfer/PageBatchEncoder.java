@@ -4,6 +4,8 @@ import io.ramshift.engine.image.MappedImage;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.RunBatchDescriptor;
 import io.ramshift.layout.RunBatchFlyweight;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -11,31 +13,53 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
+import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
 
 /**
- * Builds one RUN_BATCH frame at a time: the run table in a small direct buffer and the data pages as views of
- * the mapped image, sent together with one gathering write (no copy of page bytes in user space).
+ * Builds one RUN_BATCH frame at a time. RAW batches go out as the run table plus views of the mapped image in
+ * one gathering write (no copy of page bytes in user space). With LZ4 on, the first data page is compressed as a
+ * probe; only when it shrinks is the whole batch copied into a staging buffer and compressed as one block, and
+ * the block is sent only when it saves at least 1/16 — incompressible batches cost one page of LZ4, not a batch.
  */
 public final class PageBatchEncoder
 {
+    private static final int PROBE_LIMIT = PAGE_SIZE - PAGE_SIZE / 8;
+
     private final MappedImage image;
     private final int maxDataPages;
     private final int maxRuns;
-    private final int maxSlices;
     private final ByteBuffer headerBytes;
     private final RunBatchFlyweight batch = new RunBatchFlyweight();
     private final ByteBuffer[] gather;
     private final ByteBuffer[][] views;
+    private final LZ4Compressor compressor;
+    private final UnsafeBuffer staging;
+    private final ByteBuffer stagingBytes;
+    private final ByteBuffer compressed;
     private int runCount;
     private int dataPages;
     private int sliceCount;
+
+    /** Batches sent as one LZ4 block. */
+    public long lz4Batches;
+    /** Batches with data sent raw. */
+    public long rawBatches;
+    /** Bytes of data pages before encoding. */
+    public long rawDataBytes;
+    /** Bytes of payload after encoding. */
+    public long payloadBytes;
+    /** Nanoseconds spent probing, copying and compressing. */
+    public long compressNanos;
+    /** Nanoseconds spent in socket writes. */
+    public long writeNanos;
 
     /**
      * @param image        the source image.
      * @param maxDataPages data pages per batch (at most {@link ProtocolDescriptor#MAX_BATCH_DATA_PAGES}).
      * @param maxRuns      runs per batch (at most {@link ProtocolDescriptor#MAX_BATCH_RUNS}).
+     * @param lz4          compress batches that shrink.
      */
-    public PageBatchEncoder(final MappedImage image, final int maxDataPages, final int maxRuns)
+    public PageBatchEncoder(final MappedImage image, final int maxDataPages, final int maxRuns, final boolean lz4)
     {
         if (maxDataPages < 1 || maxDataPages > ProtocolDescriptor.MAX_BATCH_DATA_PAGES ||
             maxRuns < 1 || maxRuns > ProtocolDescriptor.MAX_BATCH_RUNS)
@@ -46,12 +70,27 @@ public final class PageBatchEncoder
         this.image = image;
         this.maxDataPages = maxDataPages;
         this.maxRuns = maxRuns;
-        this.maxSlices = maxRuns + maxDataPages;
+        final int maxSlices = maxRuns + maxDataPages;
         this.headerBytes = BufferUtil.allocateDirectAligned(RunBatchDescriptor.payloadOffset(maxRuns), 64)
             .order(ByteOrder.LITTLE_ENDIAN);
         this.batch.wrap(new UnsafeBuffer(headerBytes), 0);
         this.gather = new ByteBuffer[1 + maxSlices];
         this.views = new ByteBuffer[maxSlices][];
+        if (lz4)
+        {
+            this.compressor = LZ4Factory.fastestInstance().fastCompressor();
+            this.stagingBytes = BufferUtil.allocateDirectAligned(maxDataPages << PAGE_SHIFT, 4096);
+            this.staging = new UnsafeBuffer(stagingBytes);
+            this.compressed = BufferUtil.allocateDirectAligned(
+                compressor.maxCompressedLength(maxDataPages << PAGE_SHIFT), 4096);
+        }
+        else
+        {
+            this.compressor = null;
+            this.stagingBytes = null;
+            this.staging = null;
+            this.compressed = null;
+        }
     }
 
     /** @return true when no run has been added since the last write. */
@@ -86,6 +125,24 @@ public final class PageBatchEncoder
             return false;
         }
         batch.run(runCount++, firstPage, pageCount, ProtocolDescriptor.RUN_ZERO);
+        return true;
+    }
+
+    /**
+     * Add a run of pages equal to pages already sent on this stream.
+     *
+     * @param firstPage first page.
+     * @param pageCount pages.
+     * @param reference first page of the equal pages already sent.
+     * @return false when the batch has no room for another run (write it first).
+     */
+    public boolean addDupRun(final long firstPage, final int pageCount, final long reference)
+    {
+        if (runCount == maxRuns)
+        {
+            return false;
+        }
+        batch.run(runCount++, firstPage, pageCount, ProtocolDescriptor.RUN_DUP, reference);
         return true;
     }
 
@@ -148,11 +205,35 @@ public final class PageBatchEncoder
     public int write(final FrameChannel channel, final long sequence)
     {
         final int rawLength = dataPages << PAGE_SHIFT;
-        batch.encodeBody(runCount, ProtocolDescriptor.ENCODING_RAW, rawLength, rawLength, sequence);
-        final int frameLength = batch.frameLength();
-        headerBytes.limit(RunBatchDescriptor.payloadOffset(runCount)).position(0);
-        gather[0] = headerBytes;
-        channel.write(gather, 1 + sliceCount);
+        final int compressedLength = rawLength > 0 && compressor != null ? compress(rawLength) : -1;
+        final long start = System.nanoTime();
+        final int frameLength;
+        if (compressedLength > 0)
+        {
+            batch.encodeBody(runCount, ProtocolDescriptor.ENCODING_LZ4, compressedLength, rawLength, sequence);
+            headerBytes.limit(RunBatchDescriptor.payloadOffset(runCount)).position(0);
+            compressed.limit(compressedLength).position(0);
+            gather[0] = headerBytes;
+            gather[1] = compressed;
+            channel.write(gather, 2);
+            lz4Batches++;
+            payloadBytes += compressedLength;
+        }
+        else
+        {
+            batch.encodeBody(runCount, ProtocolDescriptor.ENCODING_RAW, rawLength, rawLength, sequence);
+            headerBytes.limit(RunBatchDescriptor.payloadOffset(runCount)).position(0);
+            gather[0] = headerBytes;
+            channel.write(gather, 1 + sliceCount);
+            if (rawLength > 0)
+            {
+                rawBatches++;
+            }
+            payloadBytes += rawLength;
+        }
+        writeNanos += System.nanoTime() - start;
+        frameLength = batch.frameLength();
+        rawDataBytes += rawLength;
         for (int i = 1; i <= sliceCount; i++)
         {
             gather[i] = null;
@@ -163,15 +244,42 @@ public final class PageBatchEncoder
         return frameLength;
     }
 
+    /**
+     * @return the LZ4 length of the batch's data when it is worth sending compressed, else -1.
+     */
+    private int compress(final int rawLength)
+    {
+        final long start = System.nanoTime();
+        try
+        {
+            final ByteBuffer first = gather[1];
+            final int probe = compressor.compress(first, first.position(), PAGE_SIZE, compressed, 0,
+                compressed.capacity());
+            if (probe > PROBE_LIMIT)
+            {
+                return -1;
+            }
+            int position = 0;
+            for (int i = 1; i <= sliceCount; i++)
+            {
+                final ByteBuffer slice = gather[i];
+                final int length = slice.remaining();
+                staging.putBytes(position, slice, slice.position(), length);
+                position += length;
+            }
+            final int length = compressor.compress(stagingBytes, 0, rawLength, compressed, 0, compressed.capacity());
+            return length < rawLength - rawLength / 16 ? length : -1;
+        }
+        finally
+        {
+            compressNanos += System.nanoTime() - start;
+        }
+    }
+
     /** @return the largest frame this encoder writes. */
     public int maxFrameLength()
     {
-        return RunBatchDescriptor.payloadOffset(maxRuns) + (maxDataPages << PAGE_SHIFT);
-    }
-
-    /** @return slices a batch may hold; a data run is split at mapping chunk boundaries. */
-    int maxSlices()
-    {
-        return maxSlices;
+        return RunBatchDescriptor.payloadOffset(maxRuns) +
+            (compressor == null ? maxDataPages << PAGE_SHIFT : compressed.capacity());
     }
 }

@@ -11,6 +11,12 @@ public final class TransferOptions
     public int batchDataPages = 64;
     /** Runs per RUN_BATCH. */
     public int batchRuns = 512;
+    /** Compress batches with LZ4 when a probe of their first page shrinks. */
+    public boolean lz4 = true;
+    /** Send pages whose content already travelled on the stream as DUP references. */
+    public boolean dedup = true;
+    /** Parallel streams (TCP connections), each carrying its own 2 MiB-aligned slice of the image. */
+    public int streams = 1;
     /** Find holes in the source with SEEK_DATA/SEEK_HOLE and treat them as zero pages without reading. */
     public boolean detectHoles = true;
     /** Allow the receiver to change the size of an existing destination of another size. */
@@ -33,6 +39,14 @@ public final class TransferOptions
         if (noSync)
         {
             options |= ProtocolDescriptor.OPTION_NO_SYNC;
+        }
+        if (lz4)
+        {
+            options |= ProtocolDescriptor.OPTION_LZ4;
+        }
+        if (dedup)
+        {
+            options |= ProtocolDescriptor.OPTION_DUP;
         }
         return options;
     }

@@ -16,6 +16,28 @@ public final class TransferStats
     public long zeroPages;
     /** Data pages (sent as bytes). */
     public long dataPages;
+    /** Pages sent as DUP references (sender) or copied from earlier pages (receiver). */
+    public long dupPages;
+    /** DUP runs. */
+    public long dupRuns;
+    /** Batches whose data went as one LZ4 block. */
+    public long lz4Batches;
+    /** Batches whose data went raw. */
+    public long rawBatches;
+    /** Bytes of data pages before encoding. */
+    public long rawDataBytes;
+    /** Bytes of data payload on the wire after encoding. */
+    public long payloadBytes;
+    /** Nanoseconds hashing pages. */
+    public long hashNanos;
+    /** Nanoseconds probing, copying and compressing (sender) or decompressing (receiver). */
+    public long codecNanos;
+    /** Nanoseconds in socket writes (sender) or reads (receiver). */
+    public long socketNanos;
+    /** Nanoseconds writing the destination (receiver). */
+    public long fileNanos;
+    /** Streams of the session. */
+    public int streams = 1;
     /** Zero runs. */
     public long zeroRuns;
     /** Data runs. */
@@ -49,9 +71,43 @@ public final class TransferStats
         return (endNanos - startNanos) / 1e9;
     }
 
-    /** @return pages sent as runs (zero and data). */
+    /** @return pages sent as runs (zero, data and duplicates). */
     public long pagesSent()
     {
-        return zeroPages + dataPages;
+        return zeroPages + dataPages + dupPages;
+    }
+
+    /**
+     * Add the counters of another stream of the same session (times add up as CPU time).
+     *
+     * @param other counters of one stream.
+     */
+    public void add(final TransferStats other)
+    {
+        freePages += other.freePages;
+        zeroPages += other.zeroPages;
+        dataPages += other.dataPages;
+        dupPages += other.dupPages;
+        dupRuns += other.dupRuns;
+        lz4Batches += other.lz4Batches;
+        rawBatches += other.rawBatches;
+        rawDataBytes += other.rawDataBytes;
+        payloadBytes += other.payloadBytes;
+        hashNanos += other.hashNanos;
+        codecNanos += other.codecNanos;
+        socketNanos += other.socketNanos;
+        fileNanos += other.fileNanos;
+        zeroRuns += other.zeroRuns;
+        dataRuns += other.dataRuns;
+        batches += other.batches;
+        bytesSent += other.bytesSent;
+        bytesReceived += other.bytesReceived;
+        digest += other.digest;
+    }
+
+    /** @return LZ4 ratio of the data payload (raw / on the wire). */
+    public double compressionRatio()
+    {
+        return payloadBytes == 0 ? 1.0 : (double)rawDataBytes / payloadBytes;
     }
 }

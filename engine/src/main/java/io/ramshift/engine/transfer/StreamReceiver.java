@@ -1,0 +1,248 @@
+package io.ramshift.engine.transfer;
+
+import io.ramshift.engine.image.AtomicPageBitmap;
+import io.ramshift.engine.image.DestinationFile;
+import io.ramshift.layout.EndFlyweight;
+import io.ramshift.layout.LayoutException;
+import io.ramshift.layout.ProtocolDescriptor;
+import io.ramshift.layout.RunBatchFlyweight;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+import org.agrona.BufferUtil;
+
+import java.nio.ByteBuffer;
+
+import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
+import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
+
+/**
+ * One stream of a receive: reads RUN_BATCH frames until END, checks every field before touching the file,
+ * decodes LZ4, copies DUP runs only from pages this session already wrote, and writes with positional writes.
+ */
+final class StreamReceiver implements Runnable
+{
+    private static final int COPY_BUFFER_PAGES = 256;
+
+    private final FrameChannel frames;
+    private final DestinationFile file;
+    private final AtomicPageBitmap received;
+    private final long pageCount;
+    private final int streamIndex;
+    private final RunBatchFlyweight batch = new RunBatchFlyweight();
+    private final EndFlyweight end = new EndFlyweight();
+    private final ImageDigest digest = new ImageDigest();
+    private final TransferStats stats = new TransferStats();
+    private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
+    private final ByteBuffer payload;
+    private final long payloadBase;
+    private ByteBuffer decoded;
+    private ByteBuffer copy;
+
+    long endBatches;
+    long endZeroPages;
+    long endDataPages;
+    long endDigest;
+    RuntimeException failure;
+
+    StreamReceiver(final FrameChannel frames, final DestinationFile file, final AtomicPageBitmap received,
+        final long pageCount, final int streamIndex)
+    {
+        this.frames = frames;
+        this.file = file;
+        this.received = received;
+        this.pageCount = pageCount;
+        this.streamIndex = streamIndex;
+        this.payload = frames.inBytes().duplicate();
+        this.payloadBase = frames.in().addressOffset();
+    }
+
+    TransferStats stats()
+    {
+        return stats;
+    }
+
+    FrameChannel frames()
+    {
+        return frames;
+    }
+
+    public void run()
+    {
+        try
+        {
+            receiveRuns();
+        }
+        catch (final LayoutException ex)
+        {
+            frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, ex.getMessage());
+            failure = new io.ramshift.engine.TransferException("malformed frame on stream " + streamIndex + " from " +
+                "the sender: " + ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            stats.digest = digest.value();
+            stats.bytesReceived = frames.bytesRead();
+            stats.bytesSent = frames.bytesWritten();
+        }
+    }
+
+    private void receiveRuns()
+    {
+        while (true)
+        {
+            final long readStart = System.nanoTime();
+            final int type = frames.readFrame("RUN_BATCH or END");
+            stats.socketNanos += System.nanoTime() - readStart;
+            if (type == ProtocolDescriptor.TYPE_END)
+            {
+                end.wrap(frames.in(), 0);
+                end.validate();
+                endBatches = end.batchCount();
+                endZeroPages = end.zeroPages();
+                endDataPages = end.dataPages();
+                endDigest = end.digest();
+                return;
+            }
+            if (type != ProtocolDescriptor.TYPE_RUN_BATCH)
+            {
+                throw new LayoutException("expected RUN_BATCH or END, got " + ProtocolDescriptor.typeName(type));
+            }
+            batch.wrap(frames.in(), 0);
+            batch.validateBody(ProtocolDescriptor.MAX_FRAME_LENGTH);
+            batch.validateRuns(pageCount, PAGE_SIZE);
+            if (batch.sequence() != stats.batches)
+            {
+                throw new LayoutException("batch out of sequence: sequence=" + batch.sequence() +
+                    " expected=" + stats.batches);
+            }
+            applyBatch();
+            stats.batches++;
+        }
+    }
+
+    private void applyBatch()
+    {
+        final int rawLength = batch.rawLength();
+        final ByteBuffer data;
+        final long dataBase;
+        int position;
+        if (batch.encoding() == ProtocolDescriptor.ENCODING_LZ4)
+        {
+            data = decode(rawLength);
+            dataBase = BufferUtil.address(data);
+            position = 0;
+        }
+        else
+        {
+            data = payload;
+            dataBase = payloadBase;
+            position = batch.payloadBufferOffset();
+        }
+        stats.rawDataBytes += rawLength;
+        stats.payloadBytes += batch.payloadLength();
+        for (int i = 0, n = batch.runCount(); i < n; i++)
+        {
+            final long first = batch.firstPage(i);
+            final long count = batch.pageCount(i) & 0xFFFF_FFFFL;
+            final int kind = batch.kind(i);
+            if (kind == ProtocolDescriptor.RUN_ZERO)
+            {
+                final long start = System.nanoTime();
+                file.zero(first << PAGE_SHIFT, count << PAGE_SHIFT);
+                stats.fileNanos += System.nanoTime() - start;
+                digest.addZeroRun(first, count);
+                stats.zeroPages += count;
+                stats.zeroRuns++;
+            }
+            else if (kind == ProtocolDescriptor.RUN_DATA)
+            {
+                final int length = (int)(count << PAGE_SHIFT);
+                final long hashStart = System.nanoTime();
+                for (int p = 0; p < count; p++)
+                {
+                    digest.addPage(first + p, ImageDigest.pageHash(dataBase + position + ((long)p << PAGE_SHIFT)));
+                }
+                final long writeStart = System.nanoTime();
+                stats.hashNanos += writeStart - hashStart;
+                data.limit(position + length).position(position);
+                file.write(first << PAGE_SHIFT, data);
+                stats.fileNanos += System.nanoTime() - writeStart;
+                position += length;
+                stats.dataPages += count;
+                stats.dataRuns++;
+            }
+            else
+            {
+                copyDuplicates(first, count, batch.reference(i));
+            }
+            received.setRange(first, count);
+        }
+    }
+
+    private ByteBuffer decode(final int rawLength)
+    {
+        if (decoded == null)
+        {
+            decoded = BufferUtil.allocateDirectAligned(ProtocolDescriptor.MAX_BATCH_DATA_PAGES << PAGE_SHIFT, 4096);
+        }
+        final long start = System.nanoTime();
+        final int length;
+        try
+        {
+            length = decompressor.decompress(payload, batch.payloadBufferOffset(), batch.payloadLength(), decoded, 0,
+                rawLength);
+        }
+        catch (final LZ4Exception ex)
+        {
+            throw new LayoutException("malformed LZ4 payload: sequence=" + batch.sequence() + " payload=" +
+                batch.payloadLength() + " raw=" + rawLength + ": " + ex.getMessage());
+        }
+        stats.codecNanos += System.nanoTime() - start;
+        if (length != rawLength)
+        {
+            throw new LayoutException("LZ4 payload decompresses to the wrong size: sequence=" + batch.sequence() +
+                " decoded=" + length + " raw=" + rawLength);
+        }
+        return decoded;
+    }
+
+    private void copyDuplicates(final long first, final long count, final long reference)
+    {
+        if (!received.allSet(reference, count))
+        {
+            throw new LayoutException("DUP reference to pages not received yet: page=" + first + " reference=" +
+                reference + " count=" + count);
+        }
+        if (copy == null)
+        {
+            copy = BufferUtil.allocateDirectAligned(COPY_BUFFER_PAGES << PAGE_SHIFT, 4096);
+        }
+        final long copyBase = BufferUtil.address(copy);
+        long done = 0;
+        while (done < count)
+        {
+            final int pages = (int)Math.min(COPY_BUFFER_PAGES, count - done);
+            final long start = System.nanoTime();
+            copy.limit(pages << PAGE_SHIFT).position(0);
+            file.read((reference + done) << PAGE_SHIFT, copy);
+            final long hashStart = System.nanoTime();
+            for (int p = 0; p < pages; p++)
+            {
+                digest.addPage(first + done + p, ImageDigest.pageHash(copyBase + ((long)p << PAGE_SHIFT)));
+            }
+            final long writeStart = System.nanoTime();
+            stats.hashNanos += writeStart - hashStart;
+            copy.flip();
+            file.write((first + done) << PAGE_SHIFT, copy);
+            stats.fileNanos += (hashStart - start) + (System.nanoTime() - writeStart);
+            done += pages;
+        }
+        stats.dupPages += count;
+        stats.dupRuns++;
+    }
+}

@@ -1,0 +1,308 @@
+package io.ramshift.engine.transfer;
+
+import io.ramshift.engine.ImageException;
+import io.ramshift.engine.image.DataExtents;
+import io.ramshift.engine.image.FreePageBitmap;
+import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.scan.ImageScanner;
+import io.ramshift.engine.scan.PageClass;
+import io.ramshift.engine.scan.RunConsumer;
+import io.ramshift.layout.EndFlyweight;
+import io.ramshift.layout.HelloAckFlyweight;
+import io.ramshift.layout.HelloFlyweight;
+import io.ramshift.layout.LayoutException;
+import io.ramshift.layout.ProtocolDescriptor;
+import io.ramshift.layout.ResultFlyweight;
+import org.agrona.collections.Long2LongHashMap;
+
+import java.nio.ByteBuffer;
+
+import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
+import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
+
+/**
+ * One stream of a send: its own connection, scanner, batch encoder, digest and duplicate table over one slice
+ * of the image. Duplicates are found by xxh3 and confirmed byte for byte before a reference is sent, so a hash
+ * collision can never put the wrong bytes in the destination.
+ */
+final class StreamSender implements RunConsumer, Runnable
+{
+    private static final long MISSING = -1L;
+
+    private final MappedImage image;
+    private final FreePageBitmap bitmap;
+    private final FrameChannel frames;
+    private final TransferOptions options;
+    private final long sessionId;
+    private final int streamIndex;
+    private final int streamCount;
+    private final long fromPage;
+    private final long toPage;
+    private final PageBatchEncoder encoder;
+    private final ImageDigest digest = new ImageDigest();
+    private final Long2LongHashMap firstPageByHash;
+    private final ByteBuffer[] viewsA;
+    private final ByteBuffer[] viewsB;
+    private final HelloFlyweight hello = new HelloFlyweight();
+    private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
+    private final EndFlyweight end = new EndFlyweight();
+    private final ResultFlyweight result = new ResultFlyweight();
+    private final TransferStats stats = new TransferStats();
+
+    private DataExtents extents;
+    private long sequence;
+    private int pieceKind = -1;
+    private long pieceFirst;
+    private long pieceCount;
+    private long pieceReference;
+
+    /** Result frame fields, read after the stream ends. */
+    int resultStatus = -1;
+    long resultPages;
+    long resultDigest;
+    long resultBytesWritten;
+    int destinationState;
+    RuntimeException failure;
+    private DataExtents.Lookup extentsLookup;
+
+    StreamSender(final MappedImage image, final FreePageBitmap bitmap, final FrameChannel frames,
+        final TransferOptions options, final long sessionId, final int streamIndex, final int streamCount,
+        final long fromPage, final long toPage)
+    {
+        this.image = image;
+        this.bitmap = bitmap;
+        this.frames = frames;
+        this.options = options;
+        this.sessionId = sessionId;
+        this.streamIndex = streamIndex;
+        this.streamCount = streamCount;
+        this.fromPage = fromPage;
+        this.toPage = toPage;
+        this.encoder = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4);
+        this.firstPageByHash = options.dedup ? new Long2LongHashMap(MISSING) : null;
+        this.viewsA = new ByteBuffer[image.chunkCount()];
+        this.viewsB = new ByteBuffer[image.chunkCount()];
+    }
+
+    void extents(final DataExtents.Lookup lookup)
+    {
+        this.extentsLookup = lookup;
+    }
+
+    TransferStats stats()
+    {
+        return stats;
+    }
+
+    public void run()
+    {
+        try
+        {
+            hello.wrap(frames.out(), 0);
+            hello.encode(PAGE_SIZE, image.size(), options.helloOptions(), sessionId, streamIndex, streamCount);
+            frames.writeControl(hello.frameLength());
+            final int type = frames.readFrame("HELLO_ACK");
+            if (type != ProtocolDescriptor.TYPE_HELLO_ACK)
+            {
+                throw new LayoutException("expected HELLO_ACK, got " + ProtocolDescriptor.typeName(type));
+            }
+            helloAck.wrap(frames.in(), 0);
+            helloAck.validate(sessionId);
+            destinationState = helloAck.destinationState();
+            extents = extentsLookup != null ? extentsLookup.join() : DataExtents.whole(image.size());
+            try
+            {
+                new ImageScanner(image, bitmap, extents).scan(fromPage, toPage, this);
+            }
+            catch (final InternalError ex)
+            {
+                // the JVM turns SIGBUS on a mapping whose file shrank into an InternalError
+                throw new ImageException("source image changed while read (truncated?): path=" + image.path() +
+                    " size=" + image.size() + ": " + ex.getMessage(), ex);
+            }
+            flushPiece();
+            if (!encoder.isEmpty())
+            {
+                writeBatch();
+            }
+            stats.digest = digest.value();
+            end.wrap(frames.out(), 0);
+            end.encode(sequence, stats.zeroPages, stats.dataPages + stats.dupPages,
+                stats.zeroRuns + stats.dataRuns + stats.dupRuns, stats.digest);
+            frames.writeControl(end.frameLength());
+            final int resultType = frames.readFrame("RESULT");
+            if (resultType != ProtocolDescriptor.TYPE_RESULT)
+            {
+                throw new LayoutException("expected RESULT, got " + ProtocolDescriptor.typeName(resultType));
+            }
+            result.wrap(frames.in(), 0);
+            result.validate();
+            resultStatus = result.status();
+            resultPages = result.pages();
+            resultDigest = result.digest();
+            resultBytesWritten = result.bytesWritten();
+        }
+        catch (final ImageException ex)
+        {
+            frames.sendError(ProtocolDescriptor.ERROR_SOURCE, ex.getMessage());
+            failure = ex;
+        }
+        catch (final LayoutException ex)
+        {
+            frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, ex.getMessage());
+            failure = new io.ramshift.engine.TransferException("malformed frame on stream " + streamIndex + ": " +
+                ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            stats.lz4Batches = encoder.lz4Batches;
+            stats.rawBatches = encoder.rawBatches;
+            stats.rawDataBytes = encoder.rawDataBytes;
+            stats.payloadBytes = encoder.payloadBytes;
+            stats.codecNanos = encoder.compressNanos;
+            stats.socketNanos = encoder.writeNanos;
+            stats.bytesSent = frames.bytesWritten();
+            stats.bytesReceived = frames.bytesRead();
+        }
+    }
+
+    /**
+     * Receives the scanner's runs: counts them, hashes data pages into the digest, replaces pages already sent on
+     * this stream by DUP references, and hands the pieces to the batch encoder.
+     */
+    public void onRun(final int pageClass, final long firstPage, final long pageCount)
+    {
+        if (pageClass == PageClass.FREE)
+        {
+            stats.freePages += pageCount;
+            return;
+        }
+        if (pageClass == PageClass.ZERO)
+        {
+            flushPiece();
+            stats.zeroPages += pageCount;
+            stats.zeroRuns++;
+            digest.addZeroRun(firstPage, pageCount);
+            long page = firstPage;
+            long remaining = pageCount;
+            while (remaining > 0)
+            {
+                final int n = (int)Math.min(remaining, Integer.MAX_VALUE);
+                if (!encoder.addZeroRun(page, n))
+                {
+                    writeBatch();
+                    continue;
+                }
+                page += n;
+                remaining -= n;
+            }
+            return;
+        }
+        final long start = System.nanoTime();
+        for (long page = firstPage, last = firstPage + pageCount; page < last; page++)
+        {
+            final long hash = ImageDigest.pageHash(image.pageAddress(page));
+            digest.addPage(page, hash);
+            if (firstPageByHash != null)
+            {
+                final long earlier = firstPageByHash.get(hash);
+                if (earlier == MISSING)
+                {
+                    firstPageByHash.put(hash, page);
+                }
+                else if (samePageBytes(earlier, page))
+                {
+                    piece(ProtocolDescriptor.RUN_DUP, page, earlier);
+                    continue;
+                }
+            }
+            piece(ProtocolDescriptor.RUN_DATA, page, 0);
+        }
+        stats.hashNanos += System.nanoTime() - start;
+    }
+
+    private void piece(final int kind, final long page, final long reference)
+    {
+        if (kind == pieceKind && page == pieceFirst + pieceCount &&
+            (kind == ProtocolDescriptor.RUN_DATA || reference == pieceReference + pieceCount) &&
+            pieceCount < Integer.MAX_VALUE)
+        {
+            pieceCount++;
+            return;
+        }
+        flushPiece();
+        pieceKind = kind;
+        pieceFirst = page;
+        pieceCount = 1;
+        pieceReference = reference;
+    }
+
+    private void flushPiece()
+    {
+        if (pieceKind < 0)
+        {
+            return;
+        }
+        if (pieceKind == ProtocolDescriptor.RUN_DUP)
+        {
+            if (!encoder.addDupRun(pieceFirst, (int)pieceCount, pieceReference))
+            {
+                writeBatch();
+                encoder.addDupRun(pieceFirst, (int)pieceCount, pieceReference);
+            }
+            stats.dupPages += pieceCount;
+            stats.dupRuns++;
+        }
+        else
+        {
+            long page = pieceFirst;
+            long remaining = pieceCount;
+            while (remaining > 0)
+            {
+                final int taken = encoder.addDataRun(page, remaining);
+                if (taken == 0)
+                {
+                    writeBatch();
+                    continue;
+                }
+                page += taken;
+                remaining -= taken;
+            }
+            stats.dataPages += pieceCount;
+            stats.dataRuns++;
+        }
+        pieceKind = -1;
+    }
+
+    private boolean samePageBytes(final long pageA, final long pageB)
+    {
+        final ByteBuffer a = pageView(viewsA, pageA);
+        final ByteBuffer b = pageView(viewsB, pageB);
+        return a.mismatch(b) < 0;
+    }
+
+    private ByteBuffer pageView(final ByteBuffer[] views, final long page)
+    {
+        final long offset = page << PAGE_SHIFT;
+        final int chunk = image.chunkIndex(offset);
+        ByteBuffer view = views[chunk];
+        if (view == null)
+        {
+            view = image.chunkByteBuffer(chunk).duplicate();
+            views[chunk] = view;
+        }
+        final int start = image.chunkOffset(offset);
+        view.limit(start + PAGE_SIZE).position(start);
+        return view;
+    }
+
+    private void writeBatch()
+    {
+        encoder.write(frames, sequence++);
+        stats.batches++;
+    }
+}
