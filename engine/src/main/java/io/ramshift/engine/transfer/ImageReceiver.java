@@ -18,7 +18,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Receives one image session — one or more streams — into one destination file: validates every frame before
@@ -28,9 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ImageReceiver
 {
-    /** How long the other streams of a session may take to connect after the first. */
-    public static final long STREAM_ACCEPT_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
-
     private final TransferOptions options;
     private final HelloFlyweight hello = new HelloFlyweight();
     private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
@@ -258,7 +254,7 @@ public final class ImageReceiver
         {
             return;
         }
-        final long deadline = System.currentTimeMillis() + STREAM_ACCEPT_TIMEOUT_MS;
+        final long deadline = System.currentTimeMillis() + options.streamAcceptTimeoutMs;
         try (Selector selector = Selector.open())
         {
             server.configureBlocking(false);
@@ -269,7 +265,7 @@ public final class ImageReceiver
                 if (wait <= 0 || selector.select(wait) == 0 && System.currentTimeMillis() >= deadline)
                 {
                     throw new TransferException("only " + (accepted + 1) + " of " + streamCount + " streams of " +
-                        "session " + Long.toHexString(sessionId) + " connected within " + STREAM_ACCEPT_TIMEOUT_MS +
+                        "session " + Long.toHexString(sessionId) + " connected within " + options.streamAcceptTimeoutMs +
                         " ms");
                 }
                 selector.selectedKeys().clear();

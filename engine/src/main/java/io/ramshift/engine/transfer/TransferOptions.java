@@ -17,6 +17,8 @@ public final class TransferOptions
     public boolean dedup = true;
     /** Parallel streams (TCP connections), each carrying its own 2 MiB-aligned slice of the image. */
     public int streams = 1;
+    /** How long the receiver waits for the other streams of a session after the first connected. */
+    public long streamAcceptTimeoutMs = 30_000;
     /** Find holes in the source with SEEK_DATA/SEEK_HOLE and treat them as zero pages without reading. */
     public boolean detectHoles = true;
     /** Allow the receiver to change the size of an existing destination of another size. */
