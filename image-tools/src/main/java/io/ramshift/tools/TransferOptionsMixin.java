@@ -27,6 +27,9 @@ final class TransferOptionsMixin
     @Option(names = "--no-lz4", description = "Never compress batches.")
     boolean noLz4;
 
+    @Option(names = "--lz4-always", description = "Compress every batch that shrinks, even when the link keeps up.")
+    boolean lz4Always;
+
     @Option(names = "--no-dedup", description = "Send duplicate pages as bytes instead of references.")
     boolean noDedup;
 
@@ -42,6 +45,7 @@ final class TransferOptionsMixin
         options.batchDataPages = batchPages;
         options.streams = streams;
         options.lz4 = !noLz4;
+        options.lz4Always = lz4Always;
         options.dedup = !noDedup;
         return options;
     }

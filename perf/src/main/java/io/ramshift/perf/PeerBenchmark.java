@@ -28,11 +28,15 @@ import java.util.regex.Pattern;
 public final class PeerBenchmark
 {
     private static final long TIMEOUT_SECONDS = 600;
+    private static final String DST_IP = "10.231.0.2";
+    private static final String TWO_HOSTS_SCRIPT = "perf/scripts/two-hosts.sh";
 
     private final Path ramshift;
     private final Path work;
     private final int runs;
     private int port = 47100;
+    private boolean twoHosts;
+    private String host = "127.0.0.1";
     private final StringBuilder json = new StringBuilder();
     private final StringBuilder html = new StringBuilder();
     private final List<String> notes = new ArrayList<>();
@@ -58,6 +62,7 @@ public final class PeerBenchmark
         Path jsonOut = Path.of("bench-results.json");
         Path htmlOut = Path.of("bench-report.html");
         int runs = 3;
+        boolean twoHosts = false;
         final List<String> images = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
         {
@@ -69,10 +74,11 @@ public final class PeerBenchmark
                 case "--image": images.add(args[++i]); break;
                 case "--json": jsonOut = Path.of(args[++i]); break;
                 case "--html": htmlOut = Path.of(args[++i]); break;
+                case "--two-hosts": twoHosts = true; break;
                 default:
                     System.err.println("unknown argument: " + args[i]);
                     System.err.println("usage: bench [--runs N] [--image profile:size]... [--work DIR] " +
-                        "[--json F] [--html F]");
+                        "[--json F] [--html F] [--two-hosts]");
                     System.exit(2);
             }
         }
@@ -81,7 +87,24 @@ public final class PeerBenchmark
             images.addAll(Arrays.asList("idle:2G", "post-workload:2G"));
         }
         Files.createDirectories(work);
-        new PeerBenchmark(ramshift.toAbsolutePath(), work, runs).run(images, jsonOut, htmlOut);
+        final PeerBenchmark bench = new PeerBenchmark(ramshift.toAbsolutePath(), work, runs);
+        if (twoHosts)
+        {
+            bench.twoHosts = true;
+            bench.host = DST_IP;
+            bench.shell(TWO_HOSTS_SCRIPT + " up", null);
+        }
+        try
+        {
+            bench.run(images, jsonOut, htmlOut);
+        }
+        finally
+        {
+            if (twoHosts)
+            {
+                bench.shell(TWO_HOSTS_SCRIPT + " down", null);
+            }
+        }
     }
 
     private void run(final List<String> images, final Path jsonOut, final Path htmlOut) throws Exception
@@ -144,46 +167,52 @@ public final class PeerBenchmark
 
         final List<Result> results = new ArrayList<>();
         final Path out = work.resolve("out.img");
-        results.add(measure("ramshift migrate", null, ramshift + " migrate " + image + " " + out + " --free-bitmap " +
+        if (!twoHosts)
+        {
+            results.add(measure("ramshift migrate", null, ramshift + " migrate " + image + " " + out + " --free-bitmap " +
             bitmap + " --json", out, -1));
+        }
         final int p1 = nextPort();
-        results.add(measure("ramshift send/receive", ramshift + " receive --listen 127.0.0.1:" + p1 + " --out " + out +
+        results.add(measure("ramshift send/receive", ramshift + " receive --listen " + host + ":" + p1 + " --out " + out +
             " --json > " + work.resolve("receive.json"), ramshift + " send " + image + " --free-bitmap " + bitmap +
-            " --to 127.0.0.1:" + p1 + " --json", out, p1));
+            " --to " + host + ":" + p1 + " --json", out, p1));
         if (has("nc"))
         {
             final int p = nextPort();
-            results.add(measure("nc", "nc -l 127.0.0.1 " + p + " > /dev/null", "nc -N 127.0.0.1 " + p + " < " + image,
+            results.add(measure("nc", "nc -l " + host + " " + p + " > /dev/null", "nc -N " + host + " " + p + " < " + image,
                 null, p).wire(imageBytes));
         }
         if (has("socat"))
         {
             final int p = nextPort();
-            results.add(measure("socat -b1M", "socat -u -b1048576 TCP-LISTEN:" + p + ",bind=127.0.0.1,reuseaddr STDOUT " +
-                "> /dev/null", "socat -u -b1048576 OPEN:" + image + ",rdonly TCP:127.0.0.1:" + p, null, p)
+            results.add(measure("socat -b1M", "socat -u -b1048576 TCP-LISTEN:" + p + ",bind=" + host + ",reuseaddr STDOUT " +
+                "> /dev/null", "socat -u -b1048576 OPEN:" + image + ",rdonly TCP:" + host + ":" + p, null, p)
                 .wire(imageBytes));
         }
         if (has("nc") && has("lz4"))
         {
             final int p = nextPort();
-            results.add(measure("lz4 -1 -B4 | nc", "nc -l 127.0.0.1 " + p + " > /dev/null",
-                "lz4 -1 -B4 --no-frame-crc -c " + image + " | nc -N 127.0.0.1 " + p, null, p)
+            results.add(measure("lz4 -1 -B4 | nc", "nc -l " + host + " " + p + " > /dev/null",
+                "lz4 -1 -B4 --no-frame-crc -c " + image + " | nc -N " + host + " " + p, null, p)
                 .wire(Long.parseLong(shell("lz4 -q -1 -B4 --no-frame-crc -c " + image + " 2>/dev/null | wc -c", null).trim())));
         }
         if (has("nc") && has("zstd"))
         {
             final int p = nextPort();
-            results.add(measure("zstd -1 | nc", "nc -l 127.0.0.1 " + p + " > /dev/null",
-                "zstd -1 -q -c " + image + " | nc -N 127.0.0.1 " + p, null, p)
+            results.add(measure("zstd -1 | nc", "nc -l " + host + " " + p + " > /dev/null",
+                "zstd -1 -q -c " + image + " | nc -N " + host + " " + p, null, p)
                 .wire(Long.parseLong(shell("zstd -1 -q -c " + image + " 2>/dev/null | wc -c", null).trim())));
         }
-        if (has("rsync"))
+        if (has("rsync") && !twoHosts)
         {
             results.add(measure("rsync --sparse (local, first copy)", null, "rsync --sparse " + image + " " + out, out,
                 -1).wire(-1));
         }
-        results.add(measure("cp --sparse=always (local)", null, "cp --sparse=always " + image + " " + out, out, -1)
-            .wire(0));
+        if (!twoHosts)
+        {
+            results.add(measure("cp --sparse=always (local)", null, "cp --sparse=always " + image + " " + out, out, -1)
+                .wire(0));
+        }
         Files.deleteIfExists(out);
 
         double bestPeer = Double.MAX_VALUE;
@@ -268,10 +297,10 @@ public final class PeerBenchmark
             Process receiverProcess = null;
             if (receiver != null)
             {
-                receiverProcess = new ProcessBuilder("/usr/bin/time", "-f", "%U %S", "-o", receiverTime.toString(),
-                    "bash", "-c", receiver).redirectErrorStream(true).redirectOutput(work.resolve("receiver.log").toFile())
+                receiverProcess = new ProcessBuilder(inHost("rs-dst", "/usr/bin/time", "-f", "%U %S", "-o",
+                    receiverTime.toString(), "bash", "-c", receiver)).redirectErrorStream(true).redirectOutput(work.resolve("receiver.log").toFile())
                     .start();
-                if (!awaitListening(port, 20_000))
+                if (!awaitListening(port, 20_000, twoHosts))
                 {
                     receiverProcess.destroyForcibly();
                     notes.add(name + ": receiver did not listen on port " + port);
@@ -280,8 +309,8 @@ public final class PeerBenchmark
                 }
             }
             final long start = System.nanoTime();
-            final Process senderProcess = new ProcessBuilder("/usr/bin/time", "-f", "%U %S", "-o",
-                senderTime.toString(), "bash", "-c", sender).redirectErrorStream(true)
+            final Process senderProcess = new ProcessBuilder(inHost("rs-src", "/usr/bin/time", "-f", "%U %S", "-o",
+                senderTime.toString(), "bash", "-c", sender)).redirectErrorStream(true)
                 .redirectOutput(senderOut.toFile()).start();
             final boolean senderDone = senderProcess.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             final boolean receiverDone = receiverProcess == null ||
@@ -325,7 +354,19 @@ public final class PeerBenchmark
         return fields.length < 2 ? 0 : Double.parseDouble(fields[0]) + Double.parseDouble(fields[1]);
     }
 
-    private static boolean awaitListening(final int port, final long timeoutMs) throws IOException, InterruptedException
+    private List<String> inHost(final String namespace, final String... command)
+    {
+        final List<String> full = new ArrayList<>();
+        if (twoHosts)
+        {
+            full.addAll(Arrays.asList("ip", "netns", "exec", namespace));
+        }
+        full.addAll(Arrays.asList(command));
+        return full;
+    }
+
+    private static boolean awaitListening(final int port, final long timeoutMs, final boolean twoHosts)
+        throws IOException, InterruptedException
     {
         final String hexPort = String.format(":%04X ", port);
         final long deadline = System.currentTimeMillis() + timeoutMs;
@@ -336,7 +377,10 @@ public final class PeerBenchmark
                 final Path path = Path.of(table);
                 if (Files.exists(path))
                 {
-                    for (final String line : Files.readAllLines(path))
+                    final List<String> lines = twoHosts ? Arrays.asList(new String(new ProcessBuilder("ip", "netns",
+                        "exec", "rs-dst", "cat", table).start().getInputStream().readAllBytes(),
+                        StandardCharsets.UTF_8).split("\n")) : Files.readAllLines(path);
+                    for (final String line : lines)
                     {
                         final String[] f = line.trim().split("\\s+");
                         if (f.length > 3 && (f[1] + " ").contains(hexPort) && "0A".equals(f[3]))

@@ -20,10 +20,18 @@ import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
  * one gathering write (no copy of page bytes in user space). With LZ4 on, the first data page is compressed as a
  * probe; only when it shrinks is the whole batch copied into a staging buffer and compressed as one block, and
  * the block is sent only when it saves at least 1/16 — incompressible batches cost one page of LZ4, not a batch.
+ * <p>
+ * LZ4 runs at about 1 GB/s per core on page data, slower than loopback or a 10 Gbit/s link, so by default it is
+ * used only while the link is the bottleneck: a socket write that blocks (takes longer than copying into the
+ * socket buffer would) counts as link-bound, and an exponential average of that decides for the next batches
+ * (zstd's {@code --adapt} uses the same signal).
  */
 public final class PageBatchEncoder
 {
     private static final int PROBE_LIMIT = PAGE_SIZE - PAGE_SIZE / 8;
+    /** A write slower than this many bytes per nanosecond (plus a fixed allowance) blocked on the link. */
+    private static final double COPY_BYTES_PER_NANO = 4.0;
+    private static final long WRITE_ALLOWANCE_NANOS = 50_000;
 
     private final MappedImage image;
     private final int maxDataPages;
@@ -36,6 +44,8 @@ public final class PageBatchEncoder
     private final UnsafeBuffer staging;
     private final ByteBuffer stagingBytes;
     private final ByteBuffer compressed;
+    private final boolean lz4Always;
+    private double linkBound = 1.0;
     private int runCount;
     private int dataPages;
     private int sliceCount;
@@ -57,9 +67,11 @@ public final class PageBatchEncoder
      * @param image        the source image.
      * @param maxDataPages data pages per batch (at most {@link ProtocolDescriptor#MAX_BATCH_DATA_PAGES}).
      * @param maxRuns      runs per batch (at most {@link ProtocolDescriptor#MAX_BATCH_RUNS}).
-     * @param lz4          compress batches that shrink.
+     * @param lz4          compress batches that shrink while the link is the bottleneck.
+     * @param lz4Always    compress batches that shrink whatever the link.
      */
-    public PageBatchEncoder(final MappedImage image, final int maxDataPages, final int maxRuns, final boolean lz4)
+    public PageBatchEncoder(final MappedImage image, final int maxDataPages, final int maxRuns, final boolean lz4,
+        final boolean lz4Always)
     {
         if (maxDataPages < 1 || maxDataPages > ProtocolDescriptor.MAX_BATCH_DATA_PAGES ||
             maxRuns < 1 || maxRuns > ProtocolDescriptor.MAX_BATCH_RUNS)
@@ -68,6 +80,7 @@ public final class PageBatchEncoder
                 " runs=" + maxRuns);
         }
         this.image = image;
+        this.lz4Always = lz4Always;
         this.maxDataPages = maxDataPages;
         this.maxRuns = maxRuns;
         final int maxSlices = maxRuns + maxDataPages;
@@ -205,7 +218,8 @@ public final class PageBatchEncoder
     public int write(final FrameChannel channel, final long sequence)
     {
         final int rawLength = dataPages << PAGE_SHIFT;
-        final int compressedLength = rawLength > 0 && compressor != null ? compress(rawLength) : -1;
+        final int compressedLength = rawLength > 0 && compressor != null && (lz4Always || linkBound >= 0.5) ?
+            compress(rawLength) : -1;
         final long start = System.nanoTime();
         final int frameLength;
         if (compressedLength > 0)
@@ -231,8 +245,11 @@ public final class PageBatchEncoder
             }
             payloadBytes += rawLength;
         }
-        writeNanos += System.nanoTime() - start;
+        final long took = System.nanoTime() - start;
+        writeNanos += took;
         frameLength = batch.frameLength();
+        final boolean blocked = took > WRITE_ALLOWANCE_NANOS + (long)(frameLength / COPY_BYTES_PER_NANO);
+        linkBound = linkBound * 0.75 + (blocked ? 0.25 : 0.0);
         rawDataBytes += rawLength;
         for (int i = 1; i <= sliceCount; i++)
         {

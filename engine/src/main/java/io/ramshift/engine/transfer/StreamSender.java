@@ -78,7 +78,8 @@ final class StreamSender implements RunConsumer, Runnable
         this.streamCount = streamCount;
         this.fromPage = fromPage;
         this.toPage = toPage;
-        this.encoder = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4);
+        this.encoder = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4,
+            options.lz4Always);
         this.firstPageByHash = options.dedup ? new Long2LongHashMap(MISSING) : null;
         this.viewsA = new ByteBuffer[image.chunkCount()];
         this.viewsB = new ByteBuffer[image.chunkCount()];
@@ -202,10 +203,11 @@ final class StreamSender implements RunConsumer, Runnable
             }
             return;
         }
-        final long start = System.nanoTime();
         for (long page = firstPage, last = firstPage + pageCount; page < last; page++)
         {
+            final long start = System.nanoTime();
             final long hash = ImageDigest.pageHash(image.pageAddress(page));
+            stats.hashNanos += System.nanoTime() - start;
             digest.addPage(page, hash);
             if (firstPageByHash != null)
             {
@@ -222,7 +224,6 @@ final class StreamSender implements RunConsumer, Runnable
             }
             piece(ProtocolDescriptor.RUN_DATA, page, 0);
         }
-        stats.hashNanos += System.nanoTime() - start;
     }
 
     private void piece(final int kind, final long page, final long reference)

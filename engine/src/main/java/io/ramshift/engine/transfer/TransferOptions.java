@@ -11,8 +11,10 @@ public final class TransferOptions
     public int batchDataPages = 64;
     /** Runs per RUN_BATCH. */
     public int batchRuns = 512;
-    /** Compress batches with LZ4 when a probe of their first page shrinks. */
+    /** Compress batches with LZ4 when a probe of their first page shrinks and the link is the bottleneck. */
     public boolean lz4 = true;
+    /** Compress every batch whose probe shrinks, even when the link is not the bottleneck. */
+    public boolean lz4Always;
     /** Send pages whose content already travelled on the stream as DUP references. */
     public boolean dedup = true;
     /** Parallel streams (TCP connections), each carrying its own 2 MiB-aligned slice of the image. */
