@@ -56,6 +56,7 @@ class StreamsCodecTransferTest
         final Path image = generate("post-workload");
         final TransferOptions options = new TransferOptions();
         options.streams = 3;
+        options.lz4Always = true;
         options.noSync = true;
         final LoopbackMigration migration = new LoopbackMigration(options);
         final Path copy = dir.resolve("copy.ram");
