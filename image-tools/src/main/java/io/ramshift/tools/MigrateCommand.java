@@ -1,6 +1,7 @@
 package io.ramshift.tools;
 
 import io.ramshift.engine.transfer.LoopbackMigration;
+import io.ramshift.engine.transfer.TransferOptions;
 import io.ramshift.engine.transfer.TransferStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,9 +38,24 @@ final class MigrateCommand implements Callable<Integer>
     public Integer call()
     {
         final long start = System.nanoTime();
-        final LoopbackMigration migration = new LoopbackMigration(transfer.toOptions());
-        migration.migrate(source, freeBitmap, destination);
-        report(spec, transfer.json, migration, start, "migrated " + source + " -> " + destination);
+        final TransferOptions options = transfer.toOptions();
+        final long pages = source.toFile().length() / 4096;
+        try (TransferMonitor monitor = new TransferMonitor("migrate", pages, !transfer.json))
+        {
+            options.progress = monitor.progress();
+            final LoopbackMigration migration = new LoopbackMigration(options);
+            migration.migrate(source, freeBitmap, destination);
+            monitor.close();
+            report(spec, transfer.json, migration, start, "migrated " + source + " -> " + destination);
+            if (transfer.stats && !transfer.json)
+            {
+                monitor.printStats(spec.commandLine().getOut(), migration.senderStats(), migration.receiverStats());
+            }
+            if (transfer.report != null)
+            {
+                monitor.writeReport(transfer.report, "ramshift migrate " + source, migration.senderStats());
+            }
+        }
         return 0;
     }
 

@@ -46,14 +46,26 @@ final class SendCommand implements Callable<Integer>
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
         final TransferStats stats;
         final SocketChannel[] channels = new SocketChannel[Math.max(1, transfer.streams)];
-        try (MappedImage mapped = MappedImage.openReadOnly(image))
+        final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
+        try (MappedImage mapped = MappedImage.openReadOnly(image);
+            TransferMonitor monitor = new TransferMonitor("send", image.toFile().length() / 4096, !transfer.json))
         {
+            options.progress = monitor.progress();
             final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, mapped.pageCount());
             for (int i = 0; i < channels.length; i++)
             {
                 channels[i] = connect(address);
             }
-            stats = new ImageSender(transfer.toOptions()).send(mapped, bitmap, channels, "receiver " + address);
+            stats = new ImageSender(options).send(mapped, bitmap, channels, "receiver " + address);
+            monitor.close();
+            if (transfer.stats && !transfer.json)
+            {
+                monitor.printStats(spec.commandLine().getOut(), stats, null);
+            }
+            if (transfer.report != null)
+            {
+                monitor.writeReport(transfer.report, "ramshift send " + image, stats);
+            }
         }
         finally
         {

@@ -36,6 +36,12 @@ final class TransferOptionsMixin
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
+    @Option(names = "--stats", description = "Print per-stage times and rates and batch latency percentiles.")
+    boolean stats;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write an HTML report with throughput over time.")
+    java.nio.file.Path report;
+
     TransferOptions toOptions()
     {
         final TransferOptions options = new TransferOptions();

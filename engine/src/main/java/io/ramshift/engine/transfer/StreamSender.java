@@ -49,7 +49,9 @@ final class StreamSender implements RunConsumer, Runnable
     private final ResultFlyweight result = new ResultFlyweight();
     private final TransferStats stats = new TransferStats();
 
+    private final TransferProgress progress;
     private DataExtents extents;
+    private long batchStartNanos;
     private long sequence;
     private int pieceKind = -1;
     private long pieceFirst;
@@ -81,6 +83,7 @@ final class StreamSender implements RunConsumer, Runnable
         this.encoder = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4,
             options.lz4Always);
         this.firstPageByHash = options.dedup ? new Long2LongHashMap(MISSING) : null;
+        this.progress = options.progress;
         this.viewsA = new ByteBuffer[image.chunkCount()];
         this.viewsB = new ByteBuffer[image.chunkCount()];
     }
@@ -177,6 +180,14 @@ final class StreamSender implements RunConsumer, Runnable
      */
     public void onRun(final int pageClass, final long firstPage, final long pageCount)
     {
+        if (progress != null)
+        {
+            progress.addPages(pageCount);
+        }
+        if (encoder.isEmpty() && pieceKind < 0)
+        {
+            batchStartNanos = System.nanoTime();
+        }
         if (pageClass == PageClass.FREE)
         {
             stats.freePages += pageCount;
@@ -305,5 +316,11 @@ final class StreamSender implements RunConsumer, Runnable
     {
         encoder.write(frames, sequence++);
         stats.batches++;
+        final long now = System.nanoTime();
+        if (progress != null)
+        {
+            progress.recordBatch(now - batchStartNanos);
+        }
+        batchStartNanos = now;
     }
 }

@@ -29,6 +29,8 @@ public final class TransferOptions
     public boolean noSync;
     /** Bytes per mapping of the source image (a power of two; smaller only to test chunk boundaries). */
     public long mappingChunkSize = io.ramshift.engine.image.MappedImage.DEFAULT_CHUNK_SIZE;
+    /** Where the sender records progress, batch latencies and a throughput time series; null for none. */
+    public TransferProgress progress;
     /** Session id sent in HELLO; 0 picks one at random. */
     public long sessionId;
 
