@@ -4,6 +4,7 @@ import io.ramshift.engine.ImageException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.PageViews;
 import io.ramshift.engine.transfer.ImageDigest;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -11,7 +12,6 @@ import org.agrona.collections.LongHashSet;
 
 import java.nio.ByteBuffer;
 
-import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
 import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
 
 /**
@@ -24,7 +24,7 @@ public final class ImageInspector implements RunConsumer
     private final ByteBuffer compressed = ByteBuffer.allocateDirect(compressor.maxCompressedLength(PAGE_SIZE));
     private final LongHashSet seen = new LongHashSet();
     private MappedImage image;
-    private ByteBuffer[] views;
+    private PageViews views;
     private ImageInspection result;
 
     /**
@@ -39,7 +39,7 @@ public final class ImageInspector implements RunConsumer
     {
         final long start = System.nanoTime();
         this.image = image;
-        this.views = new ByteBuffer[image.chunkCount()];
+        this.views = new PageViews(image);
         this.result = new ImageInspection();
         seen.clear();
         result.pages = image.pageCount();
@@ -93,18 +93,8 @@ public final class ImageInspector implements RunConsumer
 
     private int compressedLength(final long page)
     {
-        final long offset = page << PAGE_SHIFT;
-        final int chunk = image.chunkIndex(offset);
-        ByteBuffer view = views[chunk];
-        if (view == null)
-        {
-            view = image.chunkByteBuffer(chunk).duplicate();
-            views[chunk] = view;
-        }
-        final int start = image.chunkOffset(offset);
-        view.limit(start + PAGE_SIZE).position(start);
         compressed.clear();
-        compressor.compress(view, compressed);
+        compressor.compress(views.view(page, 1), compressed);
         return compressed.position();
     }
 }

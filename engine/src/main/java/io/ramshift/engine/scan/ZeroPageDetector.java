@@ -1,6 +1,7 @@
 package io.ramshift.engine.scan;
 
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.PageViews;
 
 import java.nio.ByteBuffer;
 
@@ -18,16 +19,14 @@ public final class ZeroPageDetector
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(SPAN_PAGES << PAGE_SHIFT).asReadOnlyBuffer();
 
     private final ByteBuffer zeros = ZEROS.duplicate();
-    private final MappedImage image;
-    private final ByteBuffer[] views;
+    private final PageViews views;
 
     /**
      * @param image to inspect.
      */
     public ZeroPageDetector(final MappedImage image)
     {
-        this.image = image;
-        this.views = new ByteBuffer[image.chunkCount()];
+        this.views = new PageViews(image);
     }
 
     /**
@@ -39,18 +38,8 @@ public final class ZeroPageDetector
      */
     public int zeroPrefix(final long firstPage, final int pages)
     {
-        final long offset = firstPage << PAGE_SHIFT;
-        final int chunk = image.chunkIndex(offset);
-        ByteBuffer view = views[chunk];
-        if (view == null)
-        {
-            view = image.chunkByteBuffer(chunk).duplicate();
-            views[chunk] = view;
-        }
-        final int start = image.chunkOffset(offset);
-        final int length = pages << PAGE_SHIFT;
-        view.limit(start + length).position(start);
-        zeros.limit(length).position(0);
+        final ByteBuffer view = views.view(firstPage, pages);
+        zeros.limit(pages << PAGE_SHIFT).position(0);
         final int mismatch = view.mismatch(zeros);
         return mismatch < 0 ? pages : mismatch >>> PAGE_SHIFT;
     }

@@ -4,6 +4,7 @@ import io.ramshift.engine.ImageException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.PageViews;
 import io.ramshift.engine.scan.ImageScanner;
 import io.ramshift.engine.scan.PageClass;
 import io.ramshift.engine.scan.RunConsumer;
@@ -15,9 +16,6 @@ import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.ResultFlyweight;
 import org.agrona.collections.Long2LongHashMap;
 
-import java.nio.ByteBuffer;
-
-import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
 import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
 
 /**
@@ -41,8 +39,8 @@ final class StreamSender implements RunConsumer, Runnable
     private final PageBatchEncoder encoder;
     private final ImageDigest digest = new ImageDigest();
     private final Long2LongHashMap firstPageByHash;
-    private final ByteBuffer[] viewsA;
-    private final ByteBuffer[] viewsB;
+    private final PageViews viewsA;
+    private final PageViews viewsB;
     private final HelloFlyweight hello = new HelloFlyweight();
     private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
     private final EndFlyweight end = new EndFlyweight();
@@ -84,8 +82,8 @@ final class StreamSender implements RunConsumer, Runnable
             options.lz4Always);
         this.firstPageByHash = options.dedup ? new Long2LongHashMap(MISSING) : null;
         this.progress = options.progress;
-        this.viewsA = new ByteBuffer[image.chunkCount()];
-        this.viewsB = new ByteBuffer[image.chunkCount()];
+        this.viewsA = new PageViews(image);
+        this.viewsB = new PageViews(image);
     }
 
     void extents(final DataExtents.Lookup lookup)
@@ -292,24 +290,7 @@ final class StreamSender implements RunConsumer, Runnable
 
     private boolean samePageBytes(final long pageA, final long pageB)
     {
-        final ByteBuffer a = pageView(viewsA, pageA);
-        final ByteBuffer b = pageView(viewsB, pageB);
-        return a.mismatch(b) < 0;
-    }
-
-    private ByteBuffer pageView(final ByteBuffer[] views, final long page)
-    {
-        final long offset = page << PAGE_SHIFT;
-        final int chunk = image.chunkIndex(offset);
-        ByteBuffer view = views[chunk];
-        if (view == null)
-        {
-            view = image.chunkByteBuffer(chunk).duplicate();
-            views[chunk] = view;
-        }
-        final int start = image.chunkOffset(offset);
-        view.limit(start + PAGE_SIZE).position(start);
-        return view;
+        return viewsA.view(pageA, 1).mismatch(viewsB.view(pageB, 1)) < 0;
     }
 
     private void writeBatch()

@@ -4,6 +4,7 @@ import io.ramshift.engine.ImageException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.PageViews;
 import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.engine.scan.ZeroPageDetector;
 import org.agrona.collections.LongArrayList;
@@ -90,8 +91,8 @@ public final class ImageComparator
         private final DataExtents extentsB;
         private final long fromPage;
         private final long toPage;
-        private final ByteBuffer[] viewsA;
-        private final ByteBuffer[] viewsB;
+        private final PageViews viewsA;
+        private final PageViews viewsB;
         private final ByteBuffer zeros = ByteBuffer.allocateDirect(ZeroPageDetector.SPAN_PAGES << PAGE_SHIFT);
         private final LongArrayList first = new LongArrayList();
         private long free;
@@ -109,8 +110,8 @@ public final class ImageComparator
             this.extentsB = extentsB;
             this.fromPage = fromPage;
             this.toPage = toPage;
-            this.viewsA = new ByteBuffer[a.chunkCount()];
-            this.viewsB = new ByteBuffer[b.chunkCount()];
+            this.viewsA = new PageViews(a);
+            this.viewsB = new PageViews(b);
         }
 
         public void run()
@@ -196,14 +197,9 @@ public final class ImageComparator
                 {
                     span++;
                 }
-                final long offset = page << PAGE_SHIFT;
-                final int chunk = a.chunkIndex(offset);
-                final int start = a.chunkOffset(offset);
                 final int length = span << PAGE_SHIFT;
-                final ByteBuffer va = dataA ? view(viewsA, a, chunk).limit(start + length).position(start) :
-                    zeros.limit(length).position(0);
-                final ByteBuffer vb = dataB ? view(viewsB, b, chunk).limit(start + length).position(start) :
-                    zeros.limit(length).position(0);
+                final ByteBuffer va = dataA ? viewsA.view(page, span) : zeros.limit(length).position(0);
+                final ByteBuffer vb = dataB ? viewsB.view(page, span) : zeros.limit(length).position(0);
                 final int mismatch = va.mismatch(vb);
                 if (mismatch < 0)
                 {
@@ -222,17 +218,6 @@ public final class ImageComparator
                     page += equalPages + 1;
                 }
             }
-        }
-
-        private static ByteBuffer view(final ByteBuffer[] views, final MappedImage image, final int chunk)
-        {
-            ByteBuffer view = views[chunk];
-            if (view == null)
-            {
-                view = image.chunkByteBuffer(chunk).duplicate();
-                views[chunk] = view;
-            }
-            return view;
         }
     }
 }
