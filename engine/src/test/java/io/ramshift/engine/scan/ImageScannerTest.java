@@ -289,13 +289,13 @@ class ImageScannerTest
     private static List<Run> reference(final Path path, final LongPredicate free)
     {
         final long pages = path.toFile().length() / PAGE_SIZE;
-        final Recorder recorder = new Recorder();
+        final Coalescer coalescer = new Coalescer();
         for (long page = 0; page < pages; page++)
         {
             final int pageClass = free.test(page) ? FREE : TestImages.isZero(TestImages.readPage(path, page)) ? ZERO : DATA;
-            recorder.onRun(pageClass, page, 1);
+            coalescer.onRun(pageClass, page, 1);
         }
-        return recorder.runs;
+        return coalescer.runs;
     }
 
     private static LongPredicate freePages(final long... words)
@@ -303,7 +303,10 @@ class ImageScannerTest
         return page -> (words[(int)(page >>> 6)] & (1L << (page & 63))) != 0;
     }
 
-    /** Records runs, merging only what the scanner should already have merged, to check it did. */
+    /**
+     * Records runs exactly as delivered and checks they are non-empty, contiguous, ordered and already coalesced
+     * (no two neighbours of one class).
+     */
     private static final class Recorder implements RunConsumer
     {
         private final List<Run> runs = new ArrayList<>();
@@ -311,16 +314,30 @@ class ImageScannerTest
         public void onRun(final int pageClass, final long firstPage, final long pageCount)
         {
             assertTrue(pageCount > 0, "empty run at " + firstPage);
+            if (!runs.isEmpty())
+            {
+                final Run previous = runs.get(runs.size() - 1);
+                assertEquals(previous.first() + previous.count(), firstPage, "runs must be contiguous and ordered");
+                assertTrue(previous.pageClass() != pageClass,
+                    "not coalesced: " + previous + " then " + new Run(pageClass, firstPage, pageCount));
+            }
+            runs.add(new Run(pageClass, firstPage, pageCount));
+        }
+    }
+
+    /** Builds the expected runs one page at a time, merging neighbours of one class. */
+    private static final class Coalescer implements RunConsumer
+    {
+        private final List<Run> runs = new ArrayList<>();
+
+        public void onRun(final int pageClass, final long firstPage, final long pageCount)
+        {
             final int last = runs.size() - 1;
-            if (last >= 0)
+            if (last >= 0 && runs.get(last).pageClass() == pageClass)
             {
                 final Run previous = runs.get(last);
-                assertEquals(previous.first() + previous.count(), firstPage, "runs must be contiguous and ordered");
-                if (previous.pageClass() == pageClass)
-                {
-                    runs.set(last, new Run(pageClass, previous.first(), previous.count() + pageCount));
-                    return;
-                }
+                runs.set(last, new Run(pageClass, previous.first(), previous.count() + pageCount));
+                return;
             }
             runs.add(new Run(pageClass, firstPage, pageCount));
         }
