@@ -5,6 +5,8 @@ import io.ramshift.engine.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -180,6 +182,33 @@ class RamshiftMainTest
 
         assertEquals(2, exitCode);
         assertTrue(err.toString().contains("expected HOST:PORT, got '127.0.0.1:65536'"), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "1025"})
+    void shouldExitTwoForABatchSizeOutOfRange(final String pages)
+    {
+        final Path source = image();
+        final Path destination = dir.resolve("dst.img");
+
+        final int exitCode = run("migrate", source.toString(), destination.toString(), "--batch-pages", pages);
+
+        assertEquals(2, exitCode, () -> "stderr: " + err);
+        assertTrue(err.toString().contains("--batch-pages must be in [1, 1024]: " + pages), err.toString());
+        assertFalse(Files.exists(destination));
+    }
+
+    @Test
+    void shouldMigrateWithTheLargestBatch()
+    {
+        final Path source = image();
+        TestImages.writePages(source, 100, 150, SEED);
+
+        final int exitCode = run("migrate", source.toString(), dir.resolve("dst.img").toString(),
+            "--batch-pages", "1024", "--json");
+
+        assertEquals(0, exitCode, () -> "stderr: " + err);
+        assertTrue(out.toString().contains("\"batches\":1,"), out.toString());
     }
 
     @Test

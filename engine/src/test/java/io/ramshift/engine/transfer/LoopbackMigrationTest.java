@@ -352,6 +352,22 @@ class LoopbackMigrationTest
     }
 
     @Test
+    void shouldReportTheSendersOwnFailureRatherThanTheReceiversClosedConnection()
+    {
+        final Path source = mixedImage(64);
+        final Path destination = dir.resolve("dst.img");
+        final TransferOptions options = options();
+        options.batchDataPages = 0;
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new LoopbackMigration(options).migrate(source, null, destination));
+
+        assertTrue(ex.getMessage().contains("batch limits out of range: dataPages=0"), ex.getMessage());
+        assertEquals(1, ex.getSuppressed().length, "the receiver's view is kept as suppressed");
+        assertInstanceOf(TransferException.class, ex.getSuppressed()[0]);
+    }
+
+    @Test
     void shouldReportAMissingSource()
     {
         final Path source = dir.resolve("missing.img");
