@@ -13,16 +13,23 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.ramshift.engine.TestImages.PAGE_SIZE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 @ExtendWith(ResourceLeakExtension.class)
 class RamshiftMainTest
@@ -79,6 +86,54 @@ class RamshiftMainTest
         final String json = captured.toString(StandardCharsets.UTF_8);
         assertTrue(json.startsWith("{\"verified\":true,"), json);
         TestImages.assertSameNonFreePages(source, destination, page -> false);
+    }
+
+    @Test
+    void shouldSendToASeparateReceiveCommand() throws InterruptedException
+    {
+        final Path source = image();
+        final Path destination = dir.resolve("received.img");
+        final StringWriter receiverOut = new StringWriter();
+        final StringWriter receiverErr = new StringWriter();
+        final AtomicInteger receiverExit = new AtomicInteger(-1);
+        final Thread receiver = new Thread(() -> receiverExit.set(RamshiftMain.run(new PrintWriter(receiverOut),
+            new PrintWriter(receiverErr), "receive", "--listen", "127.0.0.1:0", "--out", destination.toString(),
+            "--json", "--no-sync")), "ramshift-test-cli-receiver");
+        receiver.start();
+        try
+        {
+            final int port = awaitListeningPort(receiverErr);
+
+            final int exitCode = run("send", source.toString(), "--to", "127.0.0.1:" + port, "--json");
+
+            assertEquals(0, exitCode, () -> "stderr: " + err);
+            assertTrue(out.toString().startsWith("{\"verified\":true,"), out.toString());
+        }
+        finally
+        {
+            receiver.join(30_000);
+        }
+        assertFalse(receiver.isAlive(), "receiver still running");
+        assertEquals(0, receiverExit.get(), () -> "receiver stderr: " + receiverErr);
+        assertTrue(receiverOut.toString().startsWith("{\"verified\":true,"), receiverOut.toString());
+        TestImages.assertSameNonFreePages(source, destination, page -> false);
+    }
+
+    @Test
+    void shouldExitOneWhenNoReceiverListens() throws IOException
+    {
+        final Path source = image();
+        final int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = socket.getLocalPort();
+        }
+
+        final int exitCode = run("send", source.toString(), "--to", "127.0.0.1:" + port);
+
+        assertEquals(1, exitCode);
+        assertTrue(err.toString().startsWith("ramshift send: cannot connect to receiver"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
     }
 
     @Test
@@ -235,6 +290,22 @@ class RamshiftMainTest
         TestImages.writePage(path, 0, SEED);
         TestImages.writePages(path, 40, 2, SEED);
         return path;
+    }
+
+    private static int awaitListeningPort(final StringWriter receiverErr) throws InterruptedException
+    {
+        final Pattern listening = Pattern.compile("listening on \\S*:(\\d+),");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline)
+        {
+            final Matcher matcher = listening.matcher(receiverErr.toString());
+            if (matcher.find())
+            {
+                return Integer.parseInt(matcher.group(1));
+            }
+            Thread.sleep(5);
+        }
+        return fail("receiver did not start listening: " + receiverErr);
     }
 
     private int run(final String... args)
