@@ -35,7 +35,8 @@ final class TransferOptionsMixin
      * @param pages data pages per RUN_BATCH.
      */
     @Option(names = "--batch-pages", defaultValue = "64",
-        description = "Data pages per batch, 1.." + ProtocolDescriptor.MAX_BATCH_DATA_PAGES + " (default ${DEFAULT-VALUE}).")
+        description = "Data pages per batch, 1.." + ProtocolDescriptor.MAX_BATCH_DATA_PAGES +
+            " (default ${DEFAULT-VALUE}).")
     void batchPages(final int pages)
     {
         if (pages < 1 || pages > ProtocolDescriptor.MAX_BATCH_DATA_PAGES)

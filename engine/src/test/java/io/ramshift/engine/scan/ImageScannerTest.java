@@ -292,7 +292,8 @@ class ImageScannerTest
         final Coalescer coalescer = new Coalescer();
         for (long page = 0; page < pages; page++)
         {
-            final int pageClass = free.test(page) ? FREE : TestImages.isZero(TestImages.readPage(path, page)) ? ZERO : DATA;
+            final boolean zero = TestImages.isZero(TestImages.readPage(path, page));
+            final int pageClass = free.test(page) ? FREE : zero ? ZERO : DATA;
             coalescer.onRun(pageClass, page, 1);
         }
         return coalescer.runs;

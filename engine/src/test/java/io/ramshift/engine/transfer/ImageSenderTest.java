@@ -171,7 +171,8 @@ class ImageSenderTest
         {
             try (SocketChannel channel = server.accept())
             {
-                final FrameChannel frames = new FrameChannel(channel, "test sender", ProtocolDescriptor.MAX_FRAME_LENGTH);
+                final FrameChannel frames =
+                    new FrameChannel(channel, "test sender", ProtocolDescriptor.MAX_FRAME_LENGTH);
                 assertEquals(ProtocolDescriptor.TYPE_HELLO, frames.readFrame("HELLO"));
                 final HelloFlyweight hello = new HelloFlyweight();
                 hello.wrap(frames.in(), 0);
