@@ -267,6 +267,16 @@ class RamshiftMainTest
     }
 
     @Test
+    void shouldPrintHelpWithTheBatchLimit()
+    {
+        final int exitCode = run("migrate", "--help");
+
+        assertEquals(0, exitCode, () -> "stderr: " + err);
+        assertTrue(out.toString().contains("--batch-pages"), out.toString());
+        assertTrue(out.toString().contains("1..1024 (default 64)"), out.toString());
+    }
+
+    @Test
     void shouldExitTwoForAnUnknownOption()
     {
         final int exitCode = run("migrate", "a", "b", "--no-such-option");
