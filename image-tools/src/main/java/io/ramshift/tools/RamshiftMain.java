@@ -57,9 +57,33 @@ public final class RamshiftMain implements Runnable
      */
     public static int run(final String... args)
     {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * Run a command line writing to the given streams instead of standard output and error (used by tests).
+     *
+     * @param out  receives the command's output.
+     * @param err  receives errors and usage messages.
+     * @param args command line.
+     * @return exit code.
+     */
+    static int run(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final CommandLine commandLine = commandLine();
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        final int exitCode = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return exitCode;
+    }
+
+    private static CommandLine commandLine()
+    {
         final CommandLine commandLine = new CommandLine(new RamshiftMain());
         commandLine.setExecutionExceptionHandler(RamshiftMain::handleFailure);
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     private static int handleFailure(

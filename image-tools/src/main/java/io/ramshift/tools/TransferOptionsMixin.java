@@ -1,7 +1,11 @@
 package io.ramshift.tools;
 
 import io.ramshift.engine.transfer.TransferOptions;
+import io.ramshift.layout.ProtocolDescriptor;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The transfer options shared by send, receive and migrate.
@@ -17,12 +21,30 @@ final class TransferOptionsMixin
     @Option(names = "--no-holes", description = "Do not look for holes in the source (SEEK_DATA); read every page.")
     boolean noHoles;
 
-    @Option(names = "--batch-pages", defaultValue = "64", description = "Data pages per batch (default ${DEFAULT-VALUE}).")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     int batchPages;
 
-    @Option(names = "--streams", defaultValue = "1",
-        description = "Parallel TCP streams, each with a 2 MiB-aligned slice of the image (default ${DEFAULT-VALUE}).")
     int streams;
+
+    /**
+     * Parallel streams, checked against the protocol limit so a bad value is a usage error.
+     *
+     * @param count TCP connections of the session.
+     */
+    @Option(names = "--streams", defaultValue = "1",
+        description = "Parallel TCP streams, each with a 2 MiB-aligned slice of the image, 1.." +
+            ProtocolDescriptor.MAX_STREAMS + " (default ${DEFAULT-VALUE}).")
+    void streams(final int count)
+    {
+        if (count < 1 || count > ProtocolDescriptor.MAX_STREAMS)
+        {
+            throw new ParameterException(mixee.commandLine(), "--streams must be in [1, " +
+                ProtocolDescriptor.MAX_STREAMS + "]: " + count);
+        }
+        streams = count;
+    }
 
     @Option(names = "--no-lz4", description = "Never compress batches.")
     boolean noLz4;
@@ -41,6 +63,24 @@ final class TransferOptionsMixin
 
     @Option(names = "--report", paramLabel = "FILE.html", description = "Write an HTML report with throughput over time.")
     java.nio.file.Path report;
+
+    /**
+     * Data pages per batch, checked against the protocol limit so a bad value is a usage error.
+     *
+     * @param pages data pages per RUN_BATCH.
+     */
+    @Option(names = "--batch-pages", defaultValue = "64",
+        description = "Data pages per batch, 1.." + ProtocolDescriptor.MAX_BATCH_DATA_PAGES +
+            " (default ${DEFAULT-VALUE}).")
+    void batchPages(final int pages)
+    {
+        if (pages < 1 || pages > ProtocolDescriptor.MAX_BATCH_DATA_PAGES)
+        {
+            throw new ParameterException(mixee.commandLine(), "--batch-pages must be in [1, " +
+                ProtocolDescriptor.MAX_BATCH_DATA_PAGES + "]: " + pages);
+        }
+        batchPages = pages;
+    }
 
     TransferOptions toOptions()
     {

@@ -121,7 +121,7 @@ public final class DestinationFile implements AutoCloseable
     public void write(final long offset, final ByteBuffer source)
     {
         final int length = source.remaining();
-        if (offset < 0 || offset + length > size)
+        if (offset < 0 || offset > size - length)
         {
             throw new DestinationException("write past destination end: offset=" + offset + " length=" + length +
                 " size=" + size);
@@ -184,7 +184,7 @@ public final class DestinationFile implements AutoCloseable
      */
     public void zero(final long offset, final long length)
     {
-        if (offset < 0 || length < 0 || offset + length > size)
+        if (offset < 0 || length < 0 || offset > size - length)
         {
             throw new DestinationException("zero range past destination end: offset=" + offset +
                 " length=" + length + " size=" + size);

@@ -106,6 +106,12 @@ public final class LoopbackMigration
                 throw new TransferException("receiver thread did not finish within " + JOIN_TIMEOUT_MS + " ms");
             }
             receiverStats = task.stats;
+            if (senderFailure != null && !(senderFailure instanceof TransferException) && task.failure != null)
+            {
+                // the sender gave up on its own (source, options): the receiver only saw the connection go
+                senderFailure.addSuppressed(task.failure);
+                throw senderFailure;
+            }
             if (task.failure != null)
             {
                 throw task.failure;
