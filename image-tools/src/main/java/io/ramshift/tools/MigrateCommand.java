@@ -1,6 +1,7 @@
 package io.ramshift.tools;
 
 import io.ramshift.engine.transfer.LoopbackMigration;
+import io.ramshift.engine.transfer.TransferOptions;
 import io.ramshift.engine.transfer.TransferStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,8 @@ final class MigrateCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source image.")
+    @Parameters(index = "0", paramLabel = "SRC",
+        description = "Source image: raw, or a QEMU dump-guest-memory ELF (its RAM, read in place).")
     Path source;
 
     @Parameters(index = "1", paramLabel = "DST", description = "Destination file.")
@@ -34,11 +36,17 @@ final class MigrateCommand implements Callable<Integer>
     @Mixin
     TransferOptionsMixin transfer;
 
+    @Mixin
+    RamLimitMixin ram;
+
     public Integer call()
     {
         final long start = System.nanoTime();
-        final LoopbackMigration migration = new LoopbackMigration(transfer.toOptions());
+        final TransferOptions options = transfer.toOptions();
+        options.ramLimit = ram.ramLimit;
+        final LoopbackMigration migration = new LoopbackMigration(options);
         migration.migrate(source, freeBitmap, destination);
+        SourceReport.describe(spec, migration.sourceDescription());
         report(spec, transfer.json, migration, start, "migrated " + source + " -> " + destination);
         return 0;
     }

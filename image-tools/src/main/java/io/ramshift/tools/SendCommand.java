@@ -2,7 +2,7 @@ package io.ramshift.tools;
 
 import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.FreePageBitmap;
-import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.transfer.ImageSender;
 import io.ramshift.engine.transfer.LoopbackMigration;
 import io.ramshift.engine.transfer.TransferStats;
@@ -29,7 +29,8 @@ final class SendCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file (raw guest RAM).")
+    @Parameters(index = "0", paramLabel = "IMAGE",
+        description = "Image file: raw guest RAM, or a QEMU dump-guest-memory ELF (its RAM, read in place).")
     Path image;
 
     @Option(names = "--to", required = true, paramLabel = "HOST:PORT", description = "Receiver address.")
@@ -41,15 +42,20 @@ final class SendCommand implements Callable<Integer>
     @Mixin
     TransferOptionsMixin transfer;
 
+    @Mixin
+    RamLimitMixin ram;
+
     public Integer call()
     {
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
         final TransferStats stats;
-        try (MappedImage mapped = MappedImage.openReadOnly(image);
+        try (SourceImage source = SourceImage.open(image, ram.ramLimit);
             SocketChannel channel = connect(address))
         {
-            final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, mapped.pageCount());
-            stats = new ImageSender(transfer.toOptions()).send(mapped, bitmap, channel, "receiver " + address);
+            SourceReport.describe(spec, source.describe());
+            final FreePageBitmap bitmap = freeBitmap == null ? null :
+                FreePageBitmap.load(freeBitmap, source.image().pageCount());
+            stats = new ImageSender(transfer.toOptions()).send(source, bitmap, channel, "receiver " + address);
         }
         catch (final IOException ex)
         {

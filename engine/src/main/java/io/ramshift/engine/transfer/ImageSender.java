@@ -5,6 +5,7 @@ import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.scan.ImageScanner;
 import io.ramshift.engine.scan.PageClass;
 import io.ramshift.engine.scan.RunConsumer;
@@ -57,6 +58,27 @@ public final class ImageSender implements RunConsumer
     public TransferStats send(final MappedImage image, final FreePageBitmap bitmap, final ByteChannel channel,
         final String peer)
     {
+        return send(image, null, bitmap, channel, peer);
+    }
+
+    /**
+     * Send a source (a raw image or the RAM view of an ELF dump) and wait for the receiver's verdict.
+     *
+     * @param source  the source, open.
+     * @param bitmap  free-page report, or null.
+     * @param channel connected, blocking.
+     * @param peer    name of the receiver for messages.
+     * @return the sender's counters, {@code verified} set.
+     */
+    public TransferStats send(final SourceImage source, final FreePageBitmap bitmap, final ByteChannel channel,
+        final String peer)
+    {
+        return send(source.image(), source, bitmap, channel, peer);
+    }
+
+    private TransferStats send(final MappedImage image, final SourceImage source, final FreePageBitmap bitmap,
+        final ByteChannel channel, final String peer)
+    {
         if (bitmap != null && bitmap.pageCount() != image.pageCount())
         {
             throw new ImageException("free-page bitmap covers another image: bitmapPages=" + bitmap.pageCount() +
@@ -74,9 +96,15 @@ public final class ImageSender implements RunConsumer
         try
         {
             final long sessionId = options.sessionId != 0 ? options.sessionId : ThreadLocalRandom.current().nextLong();
-            final DataExtents.Lookup lookup = options.detectHoles ? DataExtents.lookUp(image.path(), image.size()) : null;
+            final DataExtents.Lookup lookup = options.detectHoles && source == null ?
+                DataExtents.lookUp(image.path(), image.size()) : null;
+            if (source != null && options.detectHoles)
+            {
+                source.lookUpExtents();
+            }
             handshake(sessionId);
-            final DataExtents extents = lookup != null ? lookup.join() : DataExtents.whole(image.size());
+            final DataExtents extents = source != null ? source.extents(options.detectHoles) :
+                lookup != null ? lookup.join() : DataExtents.whole(image.size());
             stats.allocatedBytes = options.detectHoles ? extents.dataBytes() : -1;
             scan(bitmap, extents);
             if (!encoder.isEmpty())

@@ -19,6 +19,8 @@ public final class TransferOptions
     public boolean noSync;
     /** Bytes per mapping of the source image (a power of two; smaller only to test chunk boundaries). */
     public long mappingChunkSize = io.ramshift.engine.image.MappedImage.DEFAULT_CHUNK_SIZE;
+    /** For an ELF dump source: PT_LOADs ending above this guest-physical address are not RAM. */
+    public long ramLimit = io.ramshift.engine.image.ElfDump.DEFAULT_RAM_LIMIT;
     /** Session id sent in HELLO; 0 picks one at random. */
     public long sessionId;
 
