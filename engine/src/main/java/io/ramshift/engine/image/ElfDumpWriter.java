@@ -67,12 +67,7 @@ public final class ElfDumpWriter
             final long size = source.size();
             MappedImage.checkSize(raw, size);
             final DataExtents extents = DataExtents.of(raw, size);
-            final int maxLoads = Elf64HeaderDescriptor.PN_XNUM - 1 - (notesLength > 0 ? 1 : 0);
-            long gap = COALESCE_GAP;
-            while (coalescedCount(extents, gap) > maxLoads)
-            {
-                gap <<= 1;
-            }
+            final long gap = coalescingGap(extents, Elf64HeaderDescriptor.PN_XNUM - 1 - (notesLength > 0 ? 1 : 0));
             final int loads = Math.max(1, coalescedCount(extents, gap));
             final int phnum = loads + (notesLength > 0 ? 1 : 0);
             final int headersLength = Elf64HeaderDescriptor.LENGTH + phnum * Elf64ProgramHeaderDescriptor.LENGTH;
@@ -183,6 +178,19 @@ public final class ElfDumpWriter
         {
             throw new ImageException("bad ELF notes: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * @return the smallest gap from {@link #COALESCE_GAP} on, doubling, that needs at most {@code maxLoads} PT_LOADs.
+     */
+    static long coalescingGap(final DataExtents extents, final int maxLoads)
+    {
+        long gap = COALESCE_GAP;
+        while (coalescedCount(extents, gap) > maxLoads)
+        {
+            gap <<= 1;
+        }
+        return gap;
     }
 
     /**
