@@ -1,13 +1,13 @@
 package io.ramshift.tools;
 
-import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
-import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.scan.ImageInspection;
 import io.ramshift.engine.scan.ImageInspector;
 import io.ramshift.engine.scan.LayoutExpectation;
 import io.ramshift.engine.scan.PageClass;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,7 +28,7 @@ final class InspectCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file.")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file: raw, or a QEMU ELF dump (its RAM).")
     Path image;
 
     @Option(names = "--free-bitmap", paramLabel = "F", description = "Free-page bitmap.")
@@ -44,19 +44,23 @@ final class InspectCommand implements Callable<Integer>
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
+    @Mixin
+    RamLimitMixin ram;
+
     public Integer call()
     {
         final ImageInspection r;
         String layoutMismatches = null;
-        try (MappedImage mapped = MappedImage.openReadOnly(image))
+        try (SourceImage source = SourceImage.open(image, ram.ramLimit))
         {
-            final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, mapped.pageCount());
-            final DataExtents extents = noHoles ? DataExtents.whole(mapped.size()) :
-                DataExtents.of(mapped.path(), mapped.size());
-            r = new ImageInspector().inspect(mapped, bitmap, extents);
+            SourceReport.describe(spec, source.describe());
+            final FreePageBitmap bitmap = freeBitmap == null ? null :
+                FreePageBitmap.load(freeBitmap, source.image().pageCount());
+            r = new ImageInspector().inspect(source.image(), bitmap, source.extents(!noHoles));
             if (layout != null)
             {
-                layoutMismatches = LayoutExpectation.read(layout, mapped.pageCount(), bitmap != null).mismatches(r);
+                layoutMismatches = LayoutExpectation.read(layout, source.image().pageCount(), bitmap != null)
+                    .mismatches(r);
             }
         }
         final PrintWriter out = spec.commandLine().getOut();

@@ -1,9 +1,10 @@
 package io.ramshift.tools;
 
-import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.verify.PageManifest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,7 +24,7 @@ final class ManifestCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file.")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file: raw, or a QEMU ELF dump (its RAM).")
     Path image;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "M", description = "Manifest file to write.")
@@ -32,14 +33,18 @@ final class ManifestCommand implements Callable<Integer>
     @Option(names = "--threads", defaultValue = "2", description = "Hashing threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin
+    RamLimitMixin ram;
+
     public Integer call()
     {
         final long start = System.nanoTime();
         final long size;
-        try (MappedImage mapped = MappedImage.openReadOnly(image))
+        try (SourceImage source = SourceImage.open(image, ram.ramLimit))
         {
-            size = mapped.size();
-            PageManifest.write(mapped, DataExtents.of(mapped.path(), mapped.size()), out, threads);
+            SourceReport.describe(spec, source.describe());
+            size = source.image().size();
+            PageManifest.write(source.image(), source.extents(true), out, threads);
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT, "manifest of %s -> %s: %,d pages in %.3f s (%.2f GB/s)%n",

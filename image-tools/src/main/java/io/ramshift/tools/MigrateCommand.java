@@ -23,7 +23,8 @@ final class MigrateCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source image.")
+    @Parameters(index = "0", paramLabel = "SRC",
+        description = "Source image: raw, or a QEMU dump-guest-memory ELF (its RAM, read in place).")
     Path source;
 
     @Parameters(index = "1", paramLabel = "DST", description = "Destination file.")
@@ -35,10 +36,14 @@ final class MigrateCommand implements Callable<Integer>
     @Mixin
     TransferOptionsMixin transfer;
 
+    @Mixin
+    RamLimitMixin ram;
+
     public Integer call()
     {
         final long start = System.nanoTime();
         final TransferOptions options = transfer.toOptions();
+        options.ramLimit = ram.ramLimit;
         final long pages = source.toFile().length() / 4096;
         try (TransferMonitor monitor = new TransferMonitor("migrate", pages, !transfer.json))
         {
@@ -46,6 +51,7 @@ final class MigrateCommand implements Callable<Integer>
             final LoopbackMigration migration = new LoopbackMigration(options);
             migration.migrate(source, freeBitmap, destination);
             monitor.close();
+            SourceReport.describe(spec, migration.sourceDescription());
             report(spec, transfer.json, migration, start, "migrated " + source + " -> " + destination);
             if (transfer.stats && !transfer.json)
             {

@@ -25,6 +25,7 @@ import java.io.PrintWriter;
         InspectCommand.class,
         ManifestCommand.class,
         VerifyCommand.class,
+        ConvertCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class RamshiftMain implements Runnable

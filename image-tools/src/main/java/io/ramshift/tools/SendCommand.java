@@ -2,7 +2,7 @@ package io.ramshift.tools;
 
 import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.FreePageBitmap;
-import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.transfer.ImageSender;
 import io.ramshift.engine.transfer.LoopbackMigration;
 import io.ramshift.engine.transfer.TransferStats;
@@ -29,7 +29,8 @@ final class SendCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image file (raw guest RAM).")
+    @Parameters(index = "0", paramLabel = "IMAGE",
+        description = "Image file: raw guest RAM, or a QEMU dump-guest-memory ELF (its RAM, read in place).")
     Path image;
 
     @Option(names = "--to", required = true, paramLabel = "HOST:PORT", description = "Receiver address.")
@@ -41,22 +42,27 @@ final class SendCommand implements Callable<Integer>
     @Mixin
     TransferOptionsMixin transfer;
 
+    @Mixin
+    RamLimitMixin ram;
+
     public Integer call()
     {
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
         final TransferStats stats;
         final SocketChannel[] channels = new SocketChannel[Math.max(1, transfer.streams)];
         final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
-        try (MappedImage mapped = MappedImage.openReadOnly(image);
+        try (SourceImage source = SourceImage.open(image, ram.ramLimit);
             TransferMonitor monitor = new TransferMonitor("send", image.toFile().length() / 4096, !transfer.json))
         {
             options.progress = monitor.progress();
-            final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, mapped.pageCount());
+            SourceReport.describe(spec, source.describe());
+            final FreePageBitmap bitmap = freeBitmap == null ? null :
+                FreePageBitmap.load(freeBitmap, source.image().pageCount());
             for (int i = 0; i < channels.length; i++)
             {
                 channels[i] = connect(address);
             }
-            stats = new ImageSender(options).send(mapped, bitmap, channels, "receiver " + address);
+            stats = new ImageSender(options).send(source, bitmap, channels, "receiver " + address);
             monitor.close();
             if (transfer.stats && !transfer.json)
             {

@@ -1,13 +1,14 @@
 package io.ramshift.tools;
 
-import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.verify.ImageComparator;
 import io.ramshift.engine.verify.ImageComparison;
 import io.ramshift.engine.verify.PageManifest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -29,10 +30,11 @@ final class VerifyCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "A", description = "Image.")
+    @Parameters(index = "0", paramLabel = "A", description = "Image: raw, or a QEMU ELF dump (its RAM).")
     Path a;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "B", description = "Image to compare with A.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "B",
+        description = "Image to compare with A: raw, or a QEMU ELF dump (its RAM).")
     Path b;
 
     @Option(names = "--manifest", paramLabel = "M", description = "Manifest to compare A with (instead of B).")
@@ -47,6 +49,9 @@ final class VerifyCommand implements Callable<Integer>
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
+    @Mixin
+    RamLimitMixin ram;
+
     public Integer call()
     {
         if ((b == null) == (manifest == null))
@@ -54,23 +59,25 @@ final class VerifyCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "give either B or --manifest M");
         }
         final ImageComparison result;
-        try (MappedImage imageA = MappedImage.openReadOnly(a))
+        try (SourceImage sourceA = SourceImage.open(a, ram.ramLimit))
         {
+            SourceReport.describe(spec, sourceA.describe());
+            final MappedImage imageA = sourceA.image();
             final FreePageBitmap bitmap = freeBitmap == null ? null : FreePageBitmap.load(freeBitmap, imageA.pageCount());
-            final DataExtents extentsA = DataExtents.of(imageA.path(), imageA.size());
             if (manifest != null)
             {
                 try (PageManifest m = PageManifest.open(manifest))
                 {
-                    result = m.compare(imageA, extentsA, bitmap, threads);
+                    result = m.compare(imageA, sourceA.extents(true), bitmap, threads);
                 }
             }
             else
             {
-                try (MappedImage imageB = MappedImage.openReadOnly(b))
+                try (SourceImage sourceB = SourceImage.open(b, ram.ramLimit))
                 {
-                    result = new ImageComparator(threads).compare(imageA, imageB, bitmap, extentsA,
-                        DataExtents.of(imageB.path(), imageB.size()));
+                    SourceReport.describe(spec, sourceB.describe());
+                    result = new ImageComparator(threads).compare(imageA, sourceB.image(), bitmap,
+                        sourceA.extents(true), sourceB.extents(true));
                 }
             }
         }

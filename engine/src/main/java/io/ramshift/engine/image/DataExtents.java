@@ -3,6 +3,7 @@ package io.ramshift.engine.image;
 import org.agrona.collections.LongArrayList;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The allocated (non-hole) byte ranges of a file, page aligned, found once with SEEK_DATA/SEEK_HOLE so scanners
@@ -147,6 +148,140 @@ public final class DataExtents
         bounds.addLong(0);
         bounds.addLong(size);
         return new DataExtents(bounds, size);
+    }
+
+    /**
+     * Extents from arbitrary byte ranges: each widened to whole pages and clipped to {@code [0, size)}, then sorted
+     * and merged where they overlap or touch.
+     *
+     * @param starts first byte of each range.
+     * @param ends   one past the last byte of each range.
+     * @param count  ranges to take from the arrays.
+     * @param size   bytes of the file or image the ranges belong to.
+     * @return the normalised extents.
+     */
+    public static DataExtents ofRanges(final long[] starts, final long[] ends, final int count, final long size)
+    {
+        final long[] s = new long[count];
+        final long[] e = new long[count];
+        int n = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final long start = Math.max(0, pageFloor(starts[i]));
+            final long end = Math.min(size, pageCeil(ends[i]));
+            if (start < end)
+            {
+                s[n] = start;
+                e[n] = end;
+                n++;
+            }
+        }
+        // the union only needs the starts and the ends each in order: sort them apart, no pairs, no boxing
+        Arrays.sort(s, 0, n);
+        Arrays.sort(e, 0, n);
+        final LongArrayList bounds = new LongArrayList();
+        int open = 0;
+        for (int i = 0, j = 0; i < n || j < n; )
+        {
+            if (i < n && s[i] <= e[j])
+            {
+                if (open++ == 0)
+                {
+                    appendRange(bounds, s[i], e[j]);
+                }
+                i++;
+            }
+            else
+            {
+                if (--open == 0)
+                {
+                    bounds.setLong(bounds.size() - 1, e[j]);
+                }
+                j++;
+            }
+        }
+        return new DataExtents(bounds, size);
+    }
+
+    /**
+     * The same extents seen from an image that starts {@code delta} bytes into this file: every extent moves down
+     * by {@code delta}, is clipped to {@code [0, newSize)} and widened to whole pages of the image (an unaligned
+     * delta makes one file page touch two image pages).
+     *
+     * @param delta   file offset of the image's byte 0.
+     * @param newSize bytes of the image.
+     * @return extents in image offsets.
+     */
+    public DataExtents shift(final long delta, final long newSize)
+    {
+        final LongArrayList shifted = new LongArrayList();
+        for (int i = 0, n = count(); i < n; i++)
+        {
+            final long start = Math.max(0, pageFloor(Math.max(0, start(i) - delta)));
+            final long end = Math.min(newSize, pageCeil(end(i) - delta));
+            if (start < end)
+            {
+                appendRange(shifted, start, end);
+            }
+        }
+        return new DataExtents(shifted, newSize);
+    }
+
+    /**
+     * The ranges inside both these extents and another's (both of the same file or image).
+     *
+     * @param other extents to intersect with.
+     * @return the intersection, of this size.
+     */
+    public DataExtents intersect(final DataExtents other)
+    {
+        final LongArrayList common = new LongArrayList();
+        int i = 0;
+        int j = 0;
+        final int n = count();
+        final int m = other.count();
+        while (i < n && j < m)
+        {
+            final long start = Math.max(start(i), other.start(j));
+            final long end = Math.min(Math.min(end(i), other.end(j)), size);
+            if (start < end)
+            {
+                appendRange(common, start, end);
+            }
+            if (end(i) < other.end(j))
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+        return new DataExtents(common, size);
+    }
+
+    private static void appendRange(final LongArrayList bounds, final long start, final long end)
+    {
+        final int n = bounds.size();
+        if (n > 0 && bounds.getLong(n - 1) >= start)
+        {
+            bounds.setLong(n - 1, Math.max(end, bounds.getLong(n - 1)));
+        }
+        else
+        {
+            bounds.addLong(start);
+            bounds.addLong(end);
+        }
+    }
+
+    private static long pageFloor(final long offset)
+    {
+        return offset & ~(MappedImage.PAGE_SIZE - 1L);
+    }
+
+    private static long pageCeil(final long offset)
+    {
+        return (offset + MappedImage.PAGE_SIZE - 1) & ~(MappedImage.PAGE_SIZE - 1L);
     }
 
     /** @return number of extents. */

@@ -19,6 +19,10 @@ import java.nio.file.StandardOpenOption;
  * The chunk size is a power of two and a multiple of the page size, so a page never straddles two chunks; a run
  * of pages may, and callers split it with {@link #chunkIndex(long)}. Closing unmaps every chunk at once instead of
  * waiting for the garbage collector.
+ * <p>
+ * The image may be a view of part of its file: page 0 at a base offset that need not be page aligned (guest RAM
+ * inside an ELF dump starts after the headers and notes, e.g. at 0x498). Offsets given to and returned by this
+ * class are always image offsets.
  */
 public final class MappedImage implements AutoCloseable
 {
@@ -31,6 +35,7 @@ public final class MappedImage implements AutoCloseable
 
     private final Path path;
     private final FileChannel channel;
+    private final long baseOffset;
     private final long size;
     private final long pageCount;
     private final long chunkSize;
@@ -39,11 +44,12 @@ public final class MappedImage implements AutoCloseable
     private final UnsafeBuffer[] chunkBuffers;
     private boolean closed;
 
-    private MappedImage(final Path path, final FileChannel channel, final long size, final long chunkSize,
-        final boolean writable)
+    private MappedImage(final Path path, final FileChannel channel, final long baseOffset, final long size,
+        final long chunkSize, final boolean writable)
     {
         this.path = path;
         this.channel = channel;
+        this.baseOffset = baseOffset;
         this.size = size;
         this.pageCount = size >>> PAGE_SHIFT;
         this.chunkSize = chunkSize;
@@ -58,14 +64,15 @@ public final class MappedImage implements AutoCloseable
             {
                 final long position = (long)i << chunkShift;
                 final long length = Math.min(chunkSize, size - position);
-                chunks[i] = channel.map(mode, position, length);
+                chunks[i] = channel.map(mode, baseOffset + position, length);
                 chunkBuffers[i] = new UnsafeBuffer(chunks[i]);
             }
         }
         catch (final IOException | RuntimeException ex)
         {
             unmapAll();
-            throw new ImageException("cannot map image: path=" + path + " size=" + size + ": " + ex.getMessage(), ex);
+            throw new ImageException("cannot map image: path=" + path + " size=" + size +
+                (baseOffset != 0 ? " baseOffset=" + baseOffset : "") + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -90,9 +97,29 @@ public final class MappedImage implements AutoCloseable
      */
     public static MappedImage open(final Path path, final boolean writable, final long chunkSize)
     {
+        return open(path, writable, chunkSize, 0, -1);
+    }
+
+    /**
+     * Map part of a file as an image: page 0 at {@code baseOffset}, {@code size} bytes.
+     *
+     * @param path       of the file.
+     * @param writable   map read-write (the file must be writable).
+     * @param chunkSize  bytes per mapping: a power of two, at least one page, at most 1 GiB.
+     * @param baseOffset file offset of the image's byte 0 (any alignment).
+     * @param size       bytes of the image, or -1 for the file size (then {@code baseOffset} must be 0).
+     * @return the mapped image.
+     */
+    public static MappedImage open(final Path path, final boolean writable, final long chunkSize,
+        final long baseOffset, final long size)
+    {
         if (Long.bitCount(chunkSize) != 1 || chunkSize < PAGE_SIZE || chunkSize > DEFAULT_CHUNK_SIZE)
         {
             throw new IllegalArgumentException("chunk size must be a power of two in [4096, 1 GiB]: " + chunkSize);
+        }
+        if (baseOffset < 0 || (size < 0 && baseOffset != 0))
+        {
+            throw new IllegalArgumentException("bad image view: baseOffset=" + baseOffset + " size=" + size);
         }
         FileChannel channel = null;
         try
@@ -100,9 +127,15 @@ public final class MappedImage implements AutoCloseable
             channel = writable ?
                 FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE) :
                 FileChannel.open(path, StandardOpenOption.READ);
-            final long size = channel.size();
-            checkSize(path, size);
-            return new MappedImage(path, channel, size, chunkSize, writable);
+            final long fileLength = channel.size();
+            final long imageSize = size < 0 ? fileLength : size;
+            checkSize(path, imageSize);
+            if (baseOffset > fileLength - imageSize)
+            {
+                throw new ImageException("image view past file end: path=" + path + " baseOffset=" + baseOffset +
+                    " size=" + imageSize + " end=" + (baseOffset + imageSize) + " fileLength=" + fileLength);
+            }
+            return new MappedImage(path, channel, baseOffset, imageSize, chunkSize, writable);
         }
         catch (final NoSuchFileException ex)
         {
@@ -144,6 +177,12 @@ public final class MappedImage implements AutoCloseable
     public Path path()
     {
         return path;
+    }
+
+    /** @return file offset of the image's byte 0 (0 unless the image is a view inside a larger file). */
+    public long baseOffset()
+    {
+        return baseOffset;
     }
 
     /** @return bytes of the image. */

@@ -5,6 +5,7 @@ import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.layout.ProtocolDescriptor;
 
@@ -44,6 +45,25 @@ public final class ImageSender
     }
 
     /**
+     * Send a source (a raw image or the RAM view of an ELF dump) over several streams in parallel.
+     *
+     * @param source   the source, open.
+     * @param bitmap   free-page report, or null.
+     * @param channels connected, blocking; one stream each, all to the same receiver.
+     * @param peer     name of the receiver for messages.
+     * @return the sender's counters summed over the streams, {@code verified} set.
+     */
+    public TransferStats send(final SourceImage source, final FreePageBitmap bitmap, final ByteChannel[] channels,
+        final String peer)
+    {
+        if (options.detectHoles)
+        {
+            source.lookUpExtents();
+        }
+        return send(source.image(), source, bitmap, channels, peer);
+    }
+
+    /**
      * Send an image over several streams in parallel and wait for the receiver's verdict.
      *
      * @param image    the source, mapped.
@@ -54,6 +74,12 @@ public final class ImageSender
      */
     public TransferStats send(final MappedImage image, final FreePageBitmap bitmap, final ByteChannel[] channels,
         final String peer)
+    {
+        return send(image, null, bitmap, channels, peer);
+    }
+
+    private TransferStats send(final MappedImage image, final SourceImage source, final FreePageBitmap bitmap,
+        final ByteChannel[] channels, final String peer)
     {
         if (bitmap != null && bitmap.pageCount() != image.pageCount())
         {
@@ -71,7 +97,8 @@ public final class ImageSender
         total.imageBytes = image.size();
         total.streams = streamCount;
         final long sessionId = options.sessionId != 0 ? options.sessionId : ThreadLocalRandom.current().nextLong();
-        final DataExtents.Lookup lookup = options.detectHoles ? DataExtents.lookUp(image.path(), image.size()) : null;
+        final DataExtents.Lookup lookup = options.detectHoles && source == null ?
+            DataExtents.lookUp(image.path(), image.size()) : null;
         final StreamSender[] streams = new StreamSender[streamCount];
         for (int i = 0; i < streamCount; i++)
         {
@@ -79,12 +106,12 @@ public final class ImageSender
                 new FrameChannel(channels[i], peer + " stream " + i, ProtocolDescriptor.MAX_FRAME_LENGTH), options,
                 sessionId, i, streamCount, ParallelRanges.sliceStart(image.pageCount(), streamCount, i),
                 ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
-            streams[i].extents(lookup);
+            streams[i].extents(lookup, source);
         }
         ParallelRanges.run("ramshift-send", streams);
-        if (lookup != null)
+        if (options.detectHoles)
         {
-            total.allocatedBytes = lookup.join().dataBytes();
+            total.allocatedBytes = streams[0].extentsUsed() == null ? -1 : streams[0].extentsUsed().dataBytes();
         }
         RuntimeException failure = null;
         for (final StreamSender stream : streams)

@@ -3,7 +3,7 @@ package io.ramshift.engine.transfer;
 import io.ramshift.engine.RamshiftException;
 import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.FreePageBitmap;
-import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.image.SourceImage;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,6 +28,7 @@ public final class LoopbackMigration
     private final TransferOptions options;
     private TransferStats senderStats;
     private TransferStats receiverStats;
+    private String sourceDescription = "";
 
     /**
      * @param options settings for both ends.
@@ -49,10 +50,16 @@ public final class LoopbackMigration
         return receiverStats;
     }
 
+    /** @return what the last source was when it was not a raw image (an ELF view, segments skipped), else empty. */
+    public String sourceDescription()
+    {
+        return sourceDescription;
+    }
+
     /**
      * Migrate an image to a destination file; returns only when the receiver verified and synced it.
      *
-     * @param source      image file.
+     * @param source      image file: raw, or an ELF dump with linear RAM segments (a view, not converted).
      * @param bitmapPath  free-page bitmap file, or null.
      * @param destination file to write.
      */
@@ -60,10 +67,13 @@ public final class LoopbackMigration
     {
         senderStats = null;
         receiverStats = null;
-        try (MappedImage image = MappedImage.open(source, false, options.mappingChunkSize);
+        sourceDescription = "";
+        try (SourceImage image = SourceImage.open(source, options.ramLimit, options.mappingChunkSize);
             ServerSocketChannel server = ServerSocketChannel.open())
         {
-            final FreePageBitmap bitmap = bitmapPath == null ? null : FreePageBitmap.load(bitmapPath, image.pageCount());
+            sourceDescription = image.describe();
+            final FreePageBitmap bitmap = bitmapPath == null ? null :
+                FreePageBitmap.load(bitmapPath, image.image().pageCount());
             server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_SIZE);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             final ReceiverTask task = new ReceiverTask(server, destination);

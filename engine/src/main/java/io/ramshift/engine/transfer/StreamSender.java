@@ -5,6 +5,7 @@ import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.image.PageViews;
+import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.scan.ImageScanner;
 import io.ramshift.engine.scan.PageClass;
 import io.ramshift.engine.scan.RunConsumer;
@@ -64,6 +65,7 @@ final class StreamSender implements RunConsumer, Runnable
     int destinationState;
     RuntimeException failure;
     private DataExtents.Lookup extentsLookup;
+    private SourceImage source;
 
     StreamSender(final MappedImage image, final FreePageBitmap bitmap, final FrameChannel frames,
         final TransferOptions options, final long sessionId, final int streamIndex, final int streamCount,
@@ -86,9 +88,28 @@ final class StreamSender implements RunConsumer, Runnable
         this.viewsB = new PageViews(image);
     }
 
-    void extents(final DataExtents.Lookup lookup)
+    void extents(final DataExtents.Lookup lookup, final SourceImage source)
     {
         this.extentsLookup = lookup;
+        this.source = source;
+    }
+
+    DataExtents extentsUsed()
+    {
+        return extents;
+    }
+
+    private DataExtents resolveExtents()
+    {
+        if (source != null)
+        {
+            // one SourceImage is shared by every stream; it computes its extents once
+            synchronized (source)
+            {
+                return source.extents(options.detectHoles);
+            }
+        }
+        return extentsLookup != null ? extentsLookup.join() : DataExtents.whole(image.size());
     }
 
     TransferStats stats()
@@ -111,7 +132,7 @@ final class StreamSender implements RunConsumer, Runnable
             helloAck.wrap(frames.in(), 0);
             helloAck.validate(sessionId);
             destinationState = helloAck.destinationState();
-            extents = extentsLookup != null ? extentsLookup.join() : DataExtents.whole(image.size());
+            extents = resolveExtents();
             try
             {
                 new ImageScanner(image, bitmap, extents).scan(fromPage, toPage, this);

@@ -19,6 +19,8 @@ public final class TransferOptions
     public boolean dedup = true;
     /** Parallel streams (TCP connections), each carrying its own 2 MiB-aligned slice of the image. */
     public int streams = 1;
+    /** For an ELF dump source: PT_LOADs ending above this guest-physical address are not RAM. */
+    public long ramLimit = io.ramshift.engine.image.ElfDump.DEFAULT_RAM_LIMIT;
     /** How long the receiver waits for the other streams of a session after the first connected. */
     public long streamAcceptTimeoutMs = 30_000;
     /** Find holes in the source with SEEK_DATA/SEEK_HOLE and treat them as zero pages without reading. */
