@@ -29,6 +29,11 @@ public final class DataExtents
      */
     public static DataExtents of(final Path path, final long size)
     {
+        if (allocatedBytes(path) >= size)
+        {
+            // fully allocated: no holes to find, so skip loading the native binding (~0.2 s)
+            return whole(size);
+        }
         final LongArrayList bounds = new LongArrayList();
         try (SparseFile file = SparseFile.open(path, false))
         {
@@ -61,6 +66,39 @@ public final class DataExtents
             }
         }
         return new DataExtents(bounds, size);
+    }
+
+    /**
+     * Bytes the file system has allocated for a file ({@code st_blocks * 512}), read with coreutils' {@code stat}
+     * because Java exposes no block count; a few milliseconds against ~0.2 s for loading the native binding.
+     *
+     * @param path of the file.
+     * @return allocated bytes, or -1 when unknown.
+     */
+    public static long allocatedBytes(final Path path)
+    {
+        try
+        {
+            final Process process = new ProcessBuilder("stat", "--format=%b %B", "--", path.toString())
+                .redirectErrorStream(true).start();
+            final String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                .trim();
+            if (process.waitFor() != 0)
+            {
+                return -1;
+            }
+            final int space = out.indexOf(' ');
+            return Long.parseLong(out.substring(0, space)) * Long.parseLong(out.substring(space + 1));
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /**
