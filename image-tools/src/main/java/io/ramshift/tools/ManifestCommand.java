@@ -33,11 +33,18 @@ final class ManifestCommand implements Callable<Integer>
     @Option(names = "--threads", defaultValue = "2", description = "Hashing threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--force", description = "Replace an existing manifest file.")
+    boolean force;
+
     @Mixin
     RamLimitMixin ram;
 
     public Integer call()
     {
+        if (!force && java.nio.file.Files.exists(out))
+        {
+            throw new io.ramshift.engine.RamshiftException("manifest exists: " + out + " (use --force to replace it)");
+        }
         final long start = System.nanoTime();
         final long size;
         try (SourceImage source = SourceImage.open(image, ram.ramLimit))

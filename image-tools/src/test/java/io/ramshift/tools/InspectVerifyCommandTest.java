@@ -64,6 +64,9 @@ class InspectVerifyCommandTest
     {
         final Path manifest = dir.resolve("guest.manifest");
         assertEquals(0, RamshiftMain.run("manifest", image.toString(), "-o", manifest.toString()));
+        assertEquals(RamshiftMain.EXIT_FAILURE, RamshiftMain.run("manifest", image.toString(), "-o",
+            manifest.toString()), "an existing manifest is not replaced without --force");
+        assertEquals(0, RamshiftMain.run("manifest", image.toString(), "-o", manifest.toString(), "--force"));
         assertEquals(0, RamshiftMain.run("verify", image.toString(), "--manifest", manifest.toString()));
 
         final long page = firstPageOfKind(2, false);

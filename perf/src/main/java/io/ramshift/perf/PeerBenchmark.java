@@ -107,8 +107,43 @@ public final class PeerBenchmark
         }
     }
 
+    /** Debian package of each peer tool. */
+    private static final String[][] PEER_PACKAGES = {
+        {"nc", "netcat-openbsd"}, {"socat", "socat"}, {"rsync", "rsync"}, {"lz4", "lz4"}, {"zstd", "zstd"}};
+
+    private void installPeers() throws IOException, InterruptedException
+    {
+        final StringBuilder missing = new StringBuilder();
+        for (final String[] peer : PEER_PACKAGES)
+        {
+            if (!has(peer[0]))
+            {
+                missing.append(' ').append(peer[1]);
+            }
+        }
+        if (missing.length() == 0)
+        {
+            return;
+        }
+        System.out.println("installing peers:" + missing);
+        final Process apt = new ProcessBuilder("bash", "-c", "(apt-get update -qq && apt-get install -y -qq" + missing +
+            ") > " + work.resolve("apt.log") + " 2>&1").start();
+        if (!apt.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || apt.exitValue() != 0)
+        {
+            notes.add("could not install" + missing + " with apt (see " + work.resolve("apt.log") + ")");
+        }
+        for (final String[] peer : PEER_PACKAGES)
+        {
+            if (!has(peer[0]))
+            {
+                notes.add(peer[0] + " is missing (package " + peer[1] + "): its rows are skipped");
+            }
+        }
+    }
+
     private void run(final List<String> images, final Path jsonOut, final Path htmlOut) throws Exception
     {
+        installPeers();
         final double memoryGBps = memoryReadGBps();
         final double loopbackGBps = loopbackGBps();
         System.out.printf(Locale.ROOT, "machine: memory read %.1f GB/s (1 thread), loopback TCP %.2f GB/s " +

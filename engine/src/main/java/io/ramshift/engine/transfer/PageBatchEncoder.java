@@ -50,6 +50,8 @@ public final class PageBatchEncoder
     private int dataPages;
     private int sliceCount;
 
+    /** When the batch's first run was scanned (set by the scanning thread, read by the writer). */
+    long startNanos;
     /** Batches sent as one LZ4 block. */
     public long lz4Batches;
     /** Batches with data sent raw. */

@@ -37,7 +37,8 @@ final class StreamSender implements RunConsumer, Runnable
     private final int streamCount;
     private final long fromPage;
     private final long toPage;
-    private final PageBatchEncoder encoder;
+    private final BatchWriter writer;
+    private PageBatchEncoder encoder;
     private final ImageDigest digest = new ImageDigest();
     private final Long2LongHashMap firstPageByHash;
     private final PageViews viewsA;
@@ -65,6 +66,7 @@ final class StreamSender implements RunConsumer, Runnable
     int destinationState;
     RuntimeException failure;
     private DataExtents.Lookup extentsLookup;
+    private boolean writerStarted;
     private SourceImage source;
 
     StreamSender(final MappedImage image, final FreePageBitmap bitmap, final FrameChannel frames,
@@ -80,8 +82,14 @@ final class StreamSender implements RunConsumer, Runnable
         this.streamCount = streamCount;
         this.fromPage = fromPage;
         this.toPage = toPage;
-        this.encoder = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4,
-            options.lz4Always);
+        final PageBatchEncoder[] pool = new PageBatchEncoder[options.pipelineDepth];
+        for (int i = 0; i < pool.length; i++)
+        {
+            pool[i] = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4,
+                options.lz4Always);
+        }
+        this.writer = new BatchWriter(frames, pool, options.progress, "ramshift-send-writer-" + streamIndex);
+        this.encoder = writer.current();
         this.firstPageByHash = options.dedup ? new Long2LongHashMap(MISSING) : null;
         this.progress = options.progress;
         this.viewsA = new PageViews(image);
@@ -133,6 +141,8 @@ final class StreamSender implements RunConsumer, Runnable
             helloAck.validate(sessionId);
             destinationState = helloAck.destinationState();
             extents = resolveExtents();
+            writer.start();
+            writerStarted = true;
             try
             {
                 new ImageScanner(image, bitmap, extents).scan(fromPage, toPage, this);
@@ -144,10 +154,9 @@ final class StreamSender implements RunConsumer, Runnable
                     " size=" + image.size() + ": " + ex.getMessage(), ex);
             }
             flushPiece();
-            if (!encoder.isEmpty())
-            {
-                writeBatch();
-            }
+            sequence = writer.finish(batchStartNanos);
+            stats.batches = sequence;
+            writerStarted = false;
             stats.digest = digest.value();
             end.wrap(frames.out(), 0);
             end.encode(sequence, stats.zeroPages, stats.dataPages + stats.dupPages,
@@ -167,27 +176,25 @@ final class StreamSender implements RunConsumer, Runnable
         }
         catch (final ImageException ex)
         {
+            stopWriter();
             frames.sendError(ProtocolDescriptor.ERROR_SOURCE, ex.getMessage());
             failure = ex;
         }
         catch (final LayoutException ex)
         {
+            stopWriter();
             frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, ex.getMessage());
             failure = new io.ramshift.engine.TransferException("malformed frame on stream " + streamIndex + ": " +
                 ex.getMessage(), ex);
         }
         catch (final RuntimeException ex)
         {
+            stopWriter();
             failure = ex;
         }
         finally
         {
-            stats.lz4Batches = encoder.lz4Batches;
-            stats.rawBatches = encoder.rawBatches;
-            stats.rawDataBytes = encoder.rawDataBytes;
-            stats.payloadBytes = encoder.payloadBytes;
-            stats.codecNanos = encoder.compressNanos;
-            stats.socketNanos = encoder.writeNanos;
+            writer.addCounters(stats);
             stats.bytesSent = frames.bytesWritten();
             stats.bytesReceived = frames.bytesRead();
         }
@@ -316,13 +323,17 @@ final class StreamSender implements RunConsumer, Runnable
 
     private void writeBatch()
     {
-        encoder.write(frames, sequence++);
+        encoder = writer.submit(batchStartNanos);
         stats.batches++;
-        final long now = System.nanoTime();
-        if (progress != null)
+        batchStartNanos = System.nanoTime();
+    }
+
+    private void stopWriter()
+    {
+        if (writerStarted)
         {
-            progress.recordBatch(now - batchStartNanos);
+            writerStarted = false;
+            writer.abort();
         }
-        batchStartNanos = now;
     }
 }

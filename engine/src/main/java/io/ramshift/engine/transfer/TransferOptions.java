@@ -17,6 +17,8 @@ public final class TransferOptions
     public boolean lz4Always;
     /** Send pages whose content already travelled on the stream as DUP references. */
     public boolean dedup = true;
+    /** Batch encoders circulating between a stream's scanning thread and its writer thread (at least 2). */
+    public int pipelineDepth = 4;
     /** Parallel streams (TCP connections), each carrying its own 2 MiB-aligned slice of the image. */
     public int streams = 1;
     /** For an ELF dump source: PT_LOADs ending above this guest-physical address are not RAM. */
