@@ -64,8 +64,10 @@ public final class ProtocolDescriptor
     public static final long OPTION_LZ4 = 1L << 2;
     /** HELLO option: the sender may send DUP runs. */
     public static final long OPTION_DUP = 1L << 3;
+    /** HELLO option: a live session: pages may be sent again in later rounds; the last content counts. */
+    public static final long OPTION_LIVE = 1L << 4;
     /** Every option bit v1 knows; others are refused. */
-    public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP;
+    public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE;
 
     /** Upper bound of parallel streams (connections) of one session. */
     public static final int MAX_STREAMS = 64;

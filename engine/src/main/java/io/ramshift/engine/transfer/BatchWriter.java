@@ -22,6 +22,8 @@ final class BatchWriter implements Runnable
     private final Thread thread;
     private PageBatchEncoder current;
     private long sequence;
+    private long submitted;
+    private volatile long written;
     private volatile boolean closed;
     private volatile boolean aborted;
     private volatile RuntimeException failure;
@@ -63,6 +65,7 @@ final class BatchWriter implements Runnable
     PageBatchEncoder submit(final long startNanos)
     {
         current.startNanos = startNanos;
+        submitted++;
         producerIdle.reset();
         while (!filled.offer(current))
         {
@@ -78,6 +81,26 @@ final class BatchWriter implements Runnable
         }
         current = next;
         return next;
+    }
+
+    /**
+     * Hand over the current batch (if any) and wait until every batch handed over so far is written.
+     *
+     * @param startNanos when the current batch's first run was scanned.
+     */
+    void flush(final long startNanos)
+    {
+        if (!current.isEmpty())
+        {
+            submit(startNanos);
+        }
+        producerIdle.reset();
+        while (written != submitted)
+        {
+            checkWriter();
+            producerIdle.idle();
+        }
+        checkWriter();
     }
 
     /**
@@ -155,6 +178,7 @@ final class BatchWriter implements Runnable
                     progress.recordBatch(System.nanoTime() - batch.startNanos);
                 }
                 free.offer(batch);
+                written = sequence;
             }
         }
         catch (final RuntimeException ex)

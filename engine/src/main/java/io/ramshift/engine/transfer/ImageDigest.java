@@ -53,6 +53,16 @@ public final class ImageDigest
     }
 
     /**
+     * Add a precomputed change of the digest (e.g. from {@link PageHashLedger#record(long, long)}).
+     *
+     * @param delta to add.
+     */
+    public void addDelta(final long delta)
+    {
+        value += delta;
+    }
+
+    /**
      * Count a run of zero pages without reading them.
      *
      * @param firstPage first page of the run.

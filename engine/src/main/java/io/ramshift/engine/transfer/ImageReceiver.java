@@ -130,10 +130,13 @@ public final class ImageReceiver
             }
 
             final AtomicPageBitmap received = new AtomicPageBitmap(pageCount);
+            // a live session sends pages again; the digest must count each page's last content once
+            final PageHashLedger ledger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ?
+                new PageHashLedger(pageCount) : null;
             final StreamReceiver[] receivers = new StreamReceiver[streamCount];
             for (int i = 0; i < streamCount; i++)
             {
-                receivers[i] = new StreamReceiver(streams[i], file, received, pageCount, i);
+                receivers[i] = new StreamReceiver(streams[i], file, received, pageCount, i, ledger);
             }
             ParallelRanges.run("ramshift-receive", receivers);
             RuntimeException failure = null;

@@ -91,6 +91,10 @@ public final class ImageSender
         {
             throw new IllegalArgumentException("streams out of range: " + streamCount);
         }
+        if (options.live != null && streamCount != 1)
+        {
+            throw new TransferException("a live migration runs on one stream: streams=" + streamCount);
+        }
         final TransferStats total = new TransferStats();
         total.startNanos = System.nanoTime();
         total.imagePages = image.pageCount();

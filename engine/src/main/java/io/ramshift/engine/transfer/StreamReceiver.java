@@ -32,6 +32,7 @@ final class StreamReceiver implements Runnable
     private final RunBatchFlyweight batch = new RunBatchFlyweight();
     private final EndFlyweight end = new EndFlyweight();
     private final ImageDigest digest = new ImageDigest();
+    private final PageHashLedger ledger;
     private final TransferStats stats = new TransferStats();
     private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
     private final ByteBuffer payload;
@@ -46,8 +47,9 @@ final class StreamReceiver implements Runnable
     RuntimeException failure;
 
     StreamReceiver(final FrameChannel frames, final DestinationFile file, final AtomicPageBitmap received,
-        final long pageCount, final int streamIndex)
+        final long pageCount, final int streamIndex, final PageHashLedger ledger)
     {
+        this.ledger = ledger;
         this.frames = frames;
         this.file = file;
         this.received = received;
@@ -155,7 +157,17 @@ final class StreamReceiver implements Runnable
                 final long start = System.nanoTime();
                 file.zero(first << PAGE_SHIFT, count << PAGE_SHIFT);
                 stats.fileNanos += System.nanoTime() - start;
-                digest.addZeroRun(first, count);
+                if (ledger != null)
+                {
+                    for (long p = first; p < first + count; p++)
+                    {
+                        digest.addDelta(ledger.record(p, ImageDigest.ZERO_PAGE_HASH));
+                    }
+                }
+                else
+                {
+                    digest.addZeroRun(first, count);
+                }
                 stats.zeroPages += count;
                 stats.zeroRuns++;
             }
@@ -165,7 +177,7 @@ final class StreamReceiver implements Runnable
                 final long hashStart = System.nanoTime();
                 for (int p = 0; p < count; p++)
                 {
-                    digest.addPage(first + p, ImageDigest.pageHash(dataBase + position + ((long)p << PAGE_SHIFT)));
+                    addPage(first + p, ImageDigest.pageHash(dataBase + position + ((long)p << PAGE_SHIFT)));
                 }
                 final long writeStart = System.nanoTime();
                 stats.hashNanos += writeStart - hashStart;
@@ -181,6 +193,18 @@ final class StreamReceiver implements Runnable
                 copyDuplicates(first, count, batch.reference(i));
             }
             received.setRange(first, count);
+        }
+    }
+
+    private void addPage(final long page, final long hash)
+    {
+        if (ledger != null)
+        {
+            digest.addDelta(ledger.record(page, hash));
+        }
+        else
+        {
+            digest.addPage(page, hash);
         }
     }
 
@@ -233,7 +257,7 @@ final class StreamReceiver implements Runnable
             final long hashStart = System.nanoTime();
             for (int p = 0; p < pages; p++)
             {
-                digest.addPage(first + done + p, ImageDigest.pageHash(copyBase + ((long)p << PAGE_SHIFT)));
+                addPage(first + done + p, ImageDigest.pageHash(copyBase + ((long)p << PAGE_SHIFT)));
             }
             final long writeStart = System.nanoTime();
             stats.hashNanos += writeStart - hashStart;

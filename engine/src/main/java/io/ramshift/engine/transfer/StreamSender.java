@@ -24,7 +24,7 @@ import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
  * of the image. Duplicates are found by xxh3 and confirmed byte for byte before a reference is sent, so a hash
  * collision can never put the wrong bytes in the destination.
  */
-final class StreamSender implements RunConsumer, Runnable
+final class StreamSender implements RunConsumer, Runnable, RoundSender
 {
     private static final long MISSING = -1L;
 
@@ -50,6 +50,8 @@ final class StreamSender implements RunConsumer, Runnable
     private final TransferStats stats = new TransferStats();
 
     private final TransferProgress progress;
+    private final PageHashLedger ledger;
+    private ImageScanner roundScanner;
     private DataExtents extents;
     private long batchStartNanos;
     private long sequence;
@@ -90,7 +92,9 @@ final class StreamSender implements RunConsumer, Runnable
         }
         this.writer = new BatchWriter(frames, pool, options.progress, "ramshift-send-writer-" + streamIndex);
         this.encoder = writer.current();
-        this.firstPageByHash = options.dedup ? new Long2LongHashMap(MISSING) : null;
+        // a live session never sends DUP: the earlier page may change before the reference is applied
+        this.firstPageByHash = options.dedup && options.live == null ? new Long2LongHashMap(MISSING) : null;
+        this.ledger = options.live != null ? new PageHashLedger(image.pageCount()) : null;
         this.progress = options.progress;
         this.viewsA = new PageViews(image);
         this.viewsB = new PageViews(image);
@@ -154,6 +158,11 @@ final class StreamSender implements RunConsumer, Runnable
                     " size=" + image.size() + ": " + ex.getMessage(), ex);
             }
             flushPiece();
+            if (options.live != null)
+            {
+                options.live.rounds(this);
+                flushPiece();
+            }
             sequence = writer.finish(batchStartNanos);
             stats.batches = sequence;
             writerStarted = false;
@@ -224,7 +233,17 @@ final class StreamSender implements RunConsumer, Runnable
             flushPiece();
             stats.zeroPages += pageCount;
             stats.zeroRuns++;
-            digest.addZeroRun(firstPage, pageCount);
+            if (ledger != null)
+            {
+                for (long page = firstPage, last = firstPage + pageCount; page < last; page++)
+                {
+                    digest.addDelta(ledger.record(page, ImageDigest.ZERO_PAGE_HASH));
+                }
+            }
+            else
+            {
+                digest.addZeroRun(firstPage, pageCount);
+            }
             long page = firstPage;
             long remaining = pageCount;
             while (remaining > 0)
@@ -245,7 +264,14 @@ final class StreamSender implements RunConsumer, Runnable
             final long start = System.nanoTime();
             final long hash = ImageDigest.pageHash(image.pageAddress(page));
             stats.hashNanos += System.nanoTime() - start;
-            digest.addPage(page, hash);
+            if (ledger != null)
+            {
+                digest.addDelta(ledger.record(page, hash));
+            }
+            else
+            {
+                digest.addPage(page, hash);
+            }
             if (firstPageByHash != null)
             {
                 final long earlier = firstPageByHash.get(hash);
@@ -319,6 +345,42 @@ final class StreamSender implements RunConsumer, Runnable
     private boolean samePageBytes(final long pageA, final long pageB)
     {
         return viewsA.view(pageA, 1).mismatch(viewsB.view(pageB, 1)) < 0;
+    }
+
+    /** @return the source image. */
+    public MappedImage image()
+    {
+        return image;
+    }
+
+    /**
+     * Send pages again as they are now (a live round).
+     */
+    public void sendPages(final long firstPage, final long pageCount)
+    {
+        if (roundScanner == null)
+        {
+            roundScanner = new ImageScanner(image, null, DataExtents.whole(image.size()));
+        }
+        roundScanner.scan(firstPage, firstPage + pageCount, this);
+    }
+
+    /**
+     * Put every pending batch on the wire (a live round ends).
+     */
+    public long flushRound()
+    {
+        flushPiece();
+        writer.flush(batchStartNanos);
+        encoder = writer.current();
+        batchStartNanos = System.nanoTime();
+        return frames.bytesWritten();
+    }
+
+    /** @return hashes of the content last sent per page (live sessions only, else null). */
+    public PageHashLedger ledger()
+    {
+        return ledger;
     }
 
     private void writeBatch()

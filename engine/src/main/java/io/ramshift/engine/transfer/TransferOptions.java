@@ -33,6 +33,8 @@ public final class TransferOptions
     public boolean noSync;
     /** Bytes per mapping of the source image (a power of two; smaller only to test chunk boundaries). */
     public long mappingChunkSize = io.ramshift.engine.image.MappedImage.DEFAULT_CHUNK_SIZE;
+    /** Live migration: drives the rounds after the bulk round (single stream, no DUP); null for a snapshot. */
+    public RoundDriver live;
     /** Where the sender records progress, batch latencies and a throughput time series; null for none. */
     public TransferProgress progress;
     /** Session id sent in HELLO; 0 picks one at random. */
@@ -54,9 +56,13 @@ public final class TransferOptions
         {
             options |= ProtocolDescriptor.OPTION_LZ4;
         }
-        if (dedup)
+        if (dedup && live == null)
         {
             options |= ProtocolDescriptor.OPTION_DUP;
+        }
+        if (live != null)
+        {
+            options |= ProtocolDescriptor.OPTION_LIVE;
         }
         return options;
     }

@@ -1,0 +1,157 @@
+package io.ramshift.engine.live;
+
+import io.ramshift.engine.scan.RunConsumer;
+import io.ramshift.engine.transfer.RoundDriver;
+import io.ramshift.engine.transfer.RoundSender;
+import org.agrona.collections.LongArrayList;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
+
+/**
+ * The rounds of a live pre-copy after the bulk round: resend what changed, round after round, until the final
+ * round is estimated to fit the downtime limit (changed bytes / bandwidth measured in the last round), or a
+ * round or time limit is reached; then run the stop hook (the guest stops), collect once more, send the final
+ * round and return, so the stream can end the session with its digest and wait for the verified result.
+ */
+public final class LiveRounds implements RoundDriver, RunConsumer
+{
+    /** Called when rounds stop shrinking, so the writer can be asked to slow down. */
+    public interface AutoConverge
+    {
+        /**
+         * @param round        round just collected.
+         * @param dirtyPages   pages changed in it.
+         * @param previousPages pages changed in the round before.
+         */
+        void slowDown(int round, long dirtyPages, long previousPages);
+    }
+
+    private final DirtySource source;
+    private final long downtimeLimitNanos;
+    private final int maxRounds;
+    private final long maxNanos;
+    private final Runnable stopHook;
+    private final AutoConverge autoConverge;
+    private final long startNanos;
+    private final LongArrayList runs = new LongArrayList();
+    private final List<RoundFigures> rounds = new ArrayList<>();
+    private long stopNanos;
+    private boolean forcedStop;
+    private long estimatedFinalNanos;
+
+    /**
+     * @param source             where changed pages come from.
+     * @param downtimeLimitNanos stop when the final round is estimated to take no longer.
+     * @param maxRounds          stop after this many rounds after the bulk round, converged or not.
+     * @param maxNanos           stop after this long since construction, converged or not.
+     * @param stopHook           stops the writer (e.g. pauses the guest); runs on the sender's thread.
+     * @param autoConverge       asked to slow the writer when rounds stop shrinking, or null.
+     */
+    public LiveRounds(final DirtySource source, final long downtimeLimitNanos, final int maxRounds,
+        final long maxNanos, final Runnable stopHook, final AutoConverge autoConverge)
+    {
+        this.source = source;
+        this.downtimeLimitNanos = downtimeLimitNanos;
+        this.maxRounds = maxRounds;
+        this.maxNanos = maxNanos;
+        this.stopHook = stopHook;
+        this.autoConverge = autoConverge;
+        this.startNanos = System.nanoTime();
+    }
+
+    /**
+     * Run the rounds after the bulk round.
+     */
+    public void rounds(final RoundSender sender)
+    {
+        long now = System.nanoTime();
+        long bytes = sender.flushRound();
+        rounds.add(new RoundFigures(0, -1, bytes, now - startNanos, 0, false));
+        double bytesPerNano = bytes / (double)Math.max(1, now - startNanos);
+        long previousPages = Long.MAX_VALUE;
+        long roundStart = now;
+        long previousRoundNanos = now - startNanos;
+        for (int round = 1; ; round++)
+        {
+            runs.clear();
+            final long dirtyPages = source.collect(sender, this);
+            now = System.nanoTime();
+            estimatedFinalNanos = (long)(dirtyPages * (double)PAGE_SIZE / Math.max(bytesPerNano, 1e-3));
+            final boolean converged = estimatedFinalNanos <= downtimeLimitNanos;
+            if (converged || round > maxRounds || now - startNanos >= maxNanos)
+            {
+                forcedStop = !converged;
+                stopNanos = System.nanoTime();
+                stopHook.run();
+                final long finalStart = System.nanoTime();
+                final long finalPages = dirtyPages + source.collect(sender, this);
+                sendRuns(sender);
+                final long finalBytes = sender.flushRound();
+                rounds.add(new RoundFigures(round, finalPages, finalBytes - bytes, System.nanoTime() - finalStart,
+                    dirtyPages * 1e9 / Math.max(1, previousRoundNanos), true));
+                return;
+            }
+            if (autoConverge != null && dirtyPages >= previousPages - previousPages / 10)
+            {
+                autoConverge.slowDown(round, dirtyPages, previousPages);
+            }
+            sendRuns(sender);
+            final long sent = sender.flushRound();
+            final long end = System.nanoTime();
+            rounds.add(new RoundFigures(round, dirtyPages, sent - bytes, end - now,
+                dirtyPages * 1e9 / Math.max(1, previousRoundNanos), false));
+            if (sent > bytes)
+            {
+                bytesPerNano = (sent - bytes) / (double)Math.max(1, end - now);
+            }
+            previousRoundNanos = end - roundStart;
+            roundStart = end;
+            bytes = sent;
+            previousPages = dirtyPages;
+        }
+    }
+
+    private void sendRuns(final RoundSender sender)
+    {
+        for (int i = 0, n = runs.size(); i < n; i += 2)
+        {
+            sender.sendPages(runs.getLong(i), runs.getLong(i + 1));
+        }
+    }
+
+    /**
+     * Collects the changed runs of a round.
+     */
+    public void onRun(final int pageClass, final long firstPage, final long pageCount)
+    {
+        runs.addLong(firstPage);
+        runs.addLong(pageCount);
+    }
+
+    /** @return figures per round, the bulk round first and the final round last. */
+    public List<RoundFigures> figures()
+    {
+        return rounds;
+    }
+
+    /** @return the nanosecond clock when the stop hook was called (0 before). */
+    public long stopNanos()
+    {
+        return stopNanos;
+    }
+
+    /** @return true when the rounds did not converge and the stop was forced by a limit. */
+    public boolean forcedStop()
+    {
+        return forcedStop;
+    }
+
+    /** @return the estimated duration of the final round when the stop was decided. */
+    public long estimatedFinalNanos()
+    {
+        return estimatedFinalNanos;
+    }
+}

@@ -1,0 +1,159 @@
+package io.ramshift.engine.live;
+
+import io.ramshift.engine.RamshiftThreads;
+import io.ramshift.engine.generate.GeneratorProfile;
+import io.ramshift.engine.generate.ImageGenerator;
+import io.ramshift.engine.image.DataExtents;
+import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.transfer.LoopbackMigration;
+import io.ramshift.engine.transfer.TransferOptions;
+import io.ramshift.engine.verify.ImageComparator;
+import io.ramshift.engine.verify.ImageComparison;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LiveMigrationTest
+{
+    private static final long SIZE = 32L << 20;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void noThreadsLeft()
+    {
+        RamshiftThreads.assertNoneRunning();
+    }
+
+    @Test
+    void shouldConvergeWithAnInProcessWriterAndMatchTheSourceAtTheStop()
+    {
+        final Path image = generate();
+        try (MappedImage writable = MappedImage.open(image, true, MappedImage.DEFAULT_CHUNK_SIZE))
+        {
+            final DirtyPageBitmap dirty = new DirtyPageBitmap(writable.pageCount());
+            final PageWriterWorkload workload = new PageWriterWorkload(new GuestMemory(writable, dirty), null, 0,
+                writable.pageCount(), 2_000, 1);
+            final LiveRounds rounds = new LiveRounds(new BitmapDirtySource(dirty, null), 20_000_000L, 30,
+                20_000_000_000L, workload::stop, workload);
+            workload.start();
+            final LoopbackMigration migration;
+            try
+            {
+                migration = migrateLive(image, rounds);
+            }
+            finally
+            {
+                workload.stop();
+            }
+
+            assertTrue(migration.senderStats().verified);
+            assertTrue(workload.pagesWritten() > 0);
+            assertFalse(rounds.forcedStop(), "a slow writer converges");
+            final List<RoundFigures> figures = rounds.figures();
+            assertTrue(figures.size() >= 2, "bulk round and final round");
+            assertTrue(figures.get(figures.size() - 1).last);
+            assertTrue(migration.senderStats().pagesSent() > writable.pageCount(), "changed pages travelled again");
+            assertIdentical(image, dir.resolve("copy.ram"));
+        }
+    }
+
+    @Test
+    void shouldForceTheStopAtTheRoundLimitWhenTheWriterOutrunsTheLinkAndStillMatch()
+    {
+        final Path image = generate();
+        try (MappedImage writable = MappedImage.open(image, true, MappedImage.DEFAULT_CHUNK_SIZE))
+        {
+            final DirtyPageBitmap dirty = new DirtyPageBitmap(writable.pageCount());
+            final PageWriterWorkload workload = new PageWriterWorkload(new GuestMemory(writable, dirty), null, 0,
+                writable.pageCount(), 500_000, 2);
+            final LiveRounds rounds = new LiveRounds(new BitmapDirtySource(dirty, null), -1L, 2,
+                20_000_000_000L, workload::stop, null);
+            workload.start();
+            final LoopbackMigration migration;
+            try
+            {
+                migration = migrateLive(image, rounds);
+            }
+            finally
+            {
+                workload.stop();
+            }
+
+            assertTrue(migration.senderStats().verified);
+            assertTrue(rounds.forcedStop(), "a writer faster than the limit forces the stop");
+            assertEquals(4, rounds.figures().size(), "bulk, two rounds, final");
+            assertIdentical(image, dir.resolve("copy.ram"));
+        }
+    }
+
+    @Test
+    void shouldFindAnExternalWritersPagesByHashRescan()
+    {
+        final Path image = generate();
+        try (MappedImage writable = MappedImage.open(image, true, MappedImage.DEFAULT_CHUNK_SIZE))
+        {
+            final PageWriterWorkload workload = new PageWriterWorkload(null, writable, 100, 2_000, 3_000, 3);
+            final HashRescanDirtySource rescan = new HashRescanDirtySource();
+            final LiveRounds rounds = new LiveRounds(rescan, 20_000_000L, 30, 20_000_000_000L, workload::stop,
+                workload);
+            workload.start();
+            final LoopbackMigration migration;
+            try
+            {
+                migration = migrateLive(image, rounds);
+            }
+            finally
+            {
+                workload.stop();
+            }
+
+            assertTrue(migration.senderStats().verified);
+            assertTrue(rescan.rescanBytes() > 0);
+            assertIdentical(image, dir.resolve("copy.ram"));
+        }
+    }
+
+    private LoopbackMigration migrateLive(final Path image, final LiveRounds rounds)
+    {
+        final TransferOptions options = new TransferOptions();
+        options.live = rounds;
+        options.noSync = true;
+        final LoopbackMigration migration = new LoopbackMigration(options);
+        migration.migrate(image, null, dir.resolve("copy.ram"));
+        return migration;
+    }
+
+    private Path generate()
+    {
+        final Path image = dir.resolve("guest.ram");
+        new ImageGenerator(new ImageGenerator.Context()
+            .profile(GeneratorProfile.ofFractions(0.9, 0, 0.07, 0.03, 0))
+            .sizeBytes(SIZE)
+            .seed(5)
+            .imagePath(image)
+            .sparse(true))
+            .generate();
+        return image;
+    }
+
+    private static void assertIdentical(final Path a, final Path b)
+    {
+        try (MappedImage imageA = MappedImage.openReadOnly(a);
+            MappedImage imageB = MappedImage.openReadOnly(b))
+        {
+            final ImageComparison comparison = new ImageComparator(2).compare(imageA, imageB, null,
+                DataExtents.whole(imageA.size()), DataExtents.whole(imageB.size()));
+            assertTrue(comparison.identical(), comparison.differingPages() + " pages differ, first " +
+                comparison.firstDiffering());
+        }
+    }
+}
