@@ -25,7 +25,7 @@ class ProtocolDescriptorTest
         assertEquals(1, ProtocolDescriptor.VERSION);
         assertEquals(4096, ProtocolDescriptor.DEFAULT_PAGE_SIZE);
         assertEquals(1024, ProtocolDescriptor.MAX_ERROR_MESSAGE_LENGTH);
-        assertEquals(15L, ProtocolDescriptor.KNOWN_OPTIONS);
+        assertEquals(31L, ProtocolDescriptor.KNOWN_OPTIONS);
         assertEquals(3, ProtocolDescriptor.RUN_DUP);
         assertEquals(64, ProtocolDescriptor.MAX_STREAMS);
         assertEquals(1, ProtocolDescriptor.TYPE_HELLO);
