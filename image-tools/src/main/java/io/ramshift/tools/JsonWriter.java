@@ -65,6 +65,17 @@ final class JsonWriter
         return this;
     }
 
+    JsonWriter array(final String name, final java.util.List<JsonWriter> values)
+    {
+        key(name).append('[');
+        for (int i = 0; i < values.size(); i++)
+        {
+            out.append(i == 0 ? "" : ",").append(values.get(i));
+        }
+        out.append(']');
+        return this;
+    }
+
     JsonWriter object(final String name, final JsonWriter value)
     {
         key(name).append(value);

@@ -1,5 +1,15 @@
 package io.ramshift.tools;
 
+import io.ramshift.engine.RamshiftException;
+import io.ramshift.engine.image.ElfDump;
+import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.live.BitmapDirtySource;
+import io.ramshift.engine.live.DirtyPageBitmap;
+import io.ramshift.engine.live.DirtySource;
+import io.ramshift.engine.live.GuestMemory;
+import io.ramshift.engine.live.HashRescanDirtySource;
+import io.ramshift.engine.live.LiveRounds;
+import io.ramshift.engine.live.PageWriterWorkload;
 import io.ramshift.engine.transfer.LoopbackMigration;
 import io.ramshift.engine.transfer.TransferOptions;
 import io.ramshift.engine.transfer.TransferStats;
@@ -39,18 +49,69 @@ final class MigrateCommand implements Callable<Integer>
     @Mixin
     RamLimitMixin ram;
 
+    @Mixin
+    LiveOptionsMixin live;
+
     public Integer call()
     {
         final long start = System.nanoTime();
         final TransferOptions options = transfer.toOptions();
         options.ramLimit = ram.ramLimit;
         final long pages = source.toFile().length() / 4096;
+        MappedImage writable = null;
+        PageWriterWorkload workload = null;
+        LiveRounds rounds = null;
         try (TransferMonitor monitor = new TransferMonitor("migrate", pages, !transfer.json))
         {
             options.progress = monitor.progress();
+            if (live.live)
+            {
+                final DirtySource dirtySource;
+                if (live.external)
+                {
+                    dirtySource = new HashRescanDirtySource();
+                }
+                else
+                {
+                    final DirtyPageBitmap dirty = new DirtyPageBitmap(pages);
+                    dirtySource = new BitmapDirtySource(dirty, live.dirtyLog);
+                    if (live.dirtyRate > 0)
+                    {
+                        if (ElfDump.isElf(source))
+                        {
+                            throw new RamshiftException("--dirty-rate writes the source image; not an ELF dump: " + source);
+                        }
+                        writable = MappedImage.open(source, true, MappedImage.DEFAULT_CHUNK_SIZE);
+                        workload = new PageWriterWorkload(new GuestMemory(writable, dirty), null, 0,
+                            live.hotSet > 0 ? Math.min(live.hotSet, pages) : pages, live.dirtyRate, 1);
+                    }
+                }
+                final PageWriterWorkload writer = workload;
+                rounds = new LiveRounds(dirtySource, live.downtimeLimitMs * 1_000_000L, live.maxRounds,
+                    live.maxSeconds * 1_000_000_000L, () ->
+                    {
+                        if (writer != null)
+                        {
+                            writer.stop();
+                        }
+                        LiveOptionsMixin.runCommand("stop command", live.stopCommand);
+                    }, workload);
+                options.live = rounds;
+                if (workload != null)
+                {
+                    workload.start();
+                }
+            }
             final LoopbackMigration migration = new LoopbackMigration(options);
             migration.migrate(source, freeBitmap, destination);
             monitor.close();
+            if (rounds != null)
+            {
+                LiveOptionsMixin.runCommand("complete command", live.completeCommand);
+                LiveReport.print(spec, transfer.json, rounds, migration.senderStats(), start,
+                    rounds.source() instanceof HashRescanDirtySource ? (HashRescanDirtySource)rounds.source() : null);
+                return 0;
+            }
             SourceReport.describe(spec, migration.sourceDescription());
             report(spec, transfer.json, migration, start, "migrated " + source + " -> " + destination);
             if (transfer.stats && !transfer.json)
@@ -60,6 +121,17 @@ final class MigrateCommand implements Callable<Integer>
             if (transfer.report != null)
             {
                 monitor.writeReport(transfer.report, "ramshift migrate " + source, migration.senderStats());
+            }
+        }
+        finally
+        {
+            if (workload != null)
+            {
+                workload.stop();
+            }
+            if (writable != null)
+            {
+                writable.close();
             }
         }
         return 0;

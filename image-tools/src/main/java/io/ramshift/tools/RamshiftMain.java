@@ -25,6 +25,7 @@ import java.io.PrintWriter;
         InspectCommand.class,
         ManifestCommand.class,
         VerifyCommand.class,
+        DirtyCommand.class,
         ConvertCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -131,6 +131,12 @@ public final class LiveRounds implements RoundDriver, RunConsumer
         runs.addLong(pageCount);
     }
 
+    /** @return where changed pages come from. */
+    public DirtySource source()
+    {
+        return source;
+    }
+
     /** @return figures per round, the bulk round first and the final round last. */
     public List<RoundFigures> figures()
     {

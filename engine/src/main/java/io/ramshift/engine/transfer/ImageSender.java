@@ -93,7 +93,7 @@ public final class ImageSender
         }
         if (options.live != null && streamCount != 1)
         {
-            throw new TransferException("a live migration runs on one stream: streams=" + streamCount);
+            throw new io.ramshift.engine.RamshiftException("a live migration runs on one stream: streams=" + streamCount);
         }
         final TransferStats total = new TransferStats();
         total.startNanos = System.nanoTime();

@@ -1,0 +1,74 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.live.HashRescanDirtySource;
+import io.ramshift.engine.live.LiveRounds;
+import io.ramshift.engine.live.RoundFigures;
+import io.ramshift.engine.transfer.TransferStats;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Prints the figures of a live migration: per round and in total, downtime measured from the stop hook to the
+ * destination verified.
+ */
+final class LiveReport
+{
+    private LiveReport()
+    {
+    }
+
+    static void print(final CommandSpec spec, final boolean json, final LiveRounds rounds, final TransferStats sender,
+        final long commandStartNanos, final HashRescanDirtySource rescan)
+    {
+        final double rescanSecondsPerGiB = rescan == null || rescan.rescanBytes() == 0 ? -1 :
+            rescan.rescanNanos() / 1e9 / (rescan.rescanBytes() / (double)(1L << 30));
+        final PrintWriter out = spec.commandLine().getOut();
+        final double downtime = (sender.endNanos - rounds.stopNanos()) / 1e9;
+        final double total = sender.seconds();
+        final long wire = sender.bytesSent + sender.bytesReceived;
+        if (json)
+        {
+            final java.util.List<JsonWriter> list = new java.util.ArrayList<>();
+            for (final RoundFigures r : rounds.figures())
+            {
+                list.add(new JsonWriter()
+                    .field("round", r.round).field("pages", r.pages).field("bytes", r.bytes)
+                    .field("seconds", r.nanos / 1e9).field("dirtyPagesPerSecond", r.dirtyRate).field("final", r.last));
+            }
+            out.println(new JsonWriter()
+                .field("verified", sender.verified)
+                .field("totalSeconds", total)
+                .field("downtimeSeconds", downtime)
+                .field("forcedStop", rounds.forcedStop())
+                .field("rounds", rounds.figures().size())
+                .field("bytesOnWire", wire)
+                .field("commandSeconds", (System.nanoTime() - commandStartNanos) / 1e9)
+                .field("rescanSecondsPerGiB", rescanSecondsPerGiB)
+                .array("roundFigures", list));
+        }
+        else
+        {
+            out.printf(Locale.ROOT, "live migration: %s, %d rounds, %s%n", sender.verified ? "VERIFIED" : "NOT VERIFIED",
+                rounds.figures().size(), rounds.forcedStop() ? "stop FORCED by a limit (did not converge)" :
+                "converged");
+            out.printf(Locale.ROOT, "  %-6s %12s %14s %10s %16s%n", "round", "pages", "bytes", "seconds", "dirty pages/s");
+            for (final RoundFigures r : rounds.figures())
+            {
+                out.printf(Locale.ROOT, "  %-6s %12s %,14d %10.3f %,16.0f%n", r.last ? r.round + "*" : r.round + "",
+                    r.pages < 0 ? "bulk" : String.format(Locale.ROOT, "%,d", r.pages), r.bytes, r.nanos / 1e9,
+                    r.dirtyRate);
+            }
+            out.printf(Locale.ROOT, "  total %.3f s, downtime %.3f s (stop -> destination verified), %,d bytes on " +
+                "the wire (%.2f%% of the image); * = final round after the stop%n", total, downtime, wire,
+                100.0 * wire / sender.imageBytes);
+            if (rescan != null)
+            {
+                out.printf(Locale.ROOT, "  hash rescan of the pages sent: %,d bytes in %.3f s over all rounds (%.3f s per GiB)%n",
+                    rescan.rescanBytes(), rescan.rescanNanos() / 1e9, rescanSecondsPerGiB);
+            }
+        }
+        out.flush();
+    }
+}
