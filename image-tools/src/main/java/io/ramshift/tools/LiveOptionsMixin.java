@@ -40,6 +40,9 @@ final class LiveOptionsMixin
         "the pages sent before (allocated extents only).")
     boolean external;
 
+    @Option(names = "--naive", description = "Baseline for benchmarks: resend every page sent before in every round.")
+    boolean naive;
+
     @Option(names = "--dirty-log", paramLabel = "F", description = "A dirty log file (format in the README) merged " +
         "before each round.")
     Path dirtyLog;

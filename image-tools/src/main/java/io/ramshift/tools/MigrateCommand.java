@@ -1,15 +1,5 @@
 package io.ramshift.tools;
 
-import io.ramshift.engine.RamshiftException;
-import io.ramshift.engine.image.ElfDump;
-import io.ramshift.engine.image.MappedImage;
-import io.ramshift.engine.live.BitmapDirtySource;
-import io.ramshift.engine.live.DirtyPageBitmap;
-import io.ramshift.engine.live.DirtySource;
-import io.ramshift.engine.live.GuestMemory;
-import io.ramshift.engine.live.HashRescanDirtySource;
-import io.ramshift.engine.live.LiveRounds;
-import io.ramshift.engine.live.PageWriterWorkload;
 import io.ramshift.engine.transfer.LoopbackMigration;
 import io.ramshift.engine.transfer.TransferOptions;
 import io.ramshift.engine.transfer.TransferStats;
@@ -58,58 +48,23 @@ final class MigrateCommand implements Callable<Integer>
         final TransferOptions options = transfer.toOptions();
         options.ramLimit = ram.ramLimit;
         final long pages = source.toFile().length() / 4096;
-        MappedImage writable = null;
-        PageWriterWorkload workload = null;
-        LiveRounds rounds = null;
+        LiveSession session = null;
         try (TransferMonitor monitor = new TransferMonitor("migrate", pages, !transfer.json))
         {
             options.progress = monitor.progress();
             if (live.live)
             {
-                final DirtySource dirtySource;
-                if (live.external)
-                {
-                    dirtySource = new HashRescanDirtySource();
-                }
-                else
-                {
-                    final DirtyPageBitmap dirty = new DirtyPageBitmap(pages);
-                    dirtySource = new BitmapDirtySource(dirty, live.dirtyLog);
-                    if (live.dirtyRate > 0)
-                    {
-                        if (ElfDump.isElf(source))
-                        {
-                            throw new RamshiftException("--dirty-rate writes the source image; not an ELF dump: " + source);
-                        }
-                        writable = MappedImage.open(source, true, MappedImage.DEFAULT_CHUNK_SIZE);
-                        workload = new PageWriterWorkload(new GuestMemory(writable, dirty), null, 0,
-                            live.hotSet > 0 ? Math.min(live.hotSet, pages) : pages, live.dirtyRate, 1);
-                    }
-                }
-                final PageWriterWorkload writer = workload;
-                rounds = new LiveRounds(dirtySource, live.downtimeLimitMs * 1_000_000L, live.maxRounds,
-                    live.maxSeconds * 1_000_000_000L, () ->
-                    {
-                        if (writer != null)
-                        {
-                            writer.stop();
-                        }
-                        LiveOptionsMixin.runCommand("stop command", live.stopCommand);
-                    }, workload);
-                options.live = rounds;
-                if (workload != null)
-                {
-                    workload.start();
-                }
+                session = LiveSession.open(live, source, pages);
+                options.live = session.rounds();
             }
             final LoopbackMigration migration = new LoopbackMigration(options);
             migration.migrate(source, freeBitmap, destination);
             monitor.close();
-            if (rounds != null)
+            if (session != null)
             {
+                session.close();
                 LiveOptionsMixin.runCommand("complete command", live.completeCommand);
-                LiveReport.print(spec, transfer.json, rounds, migration.senderStats(), start,
-                    rounds.source() instanceof HashRescanDirtySource ? (HashRescanDirtySource)rounds.source() : null);
+                LiveReport.print(spec, transfer.json, session.rounds(), migration.senderStats(), start, session.rescan());
                 return 0;
             }
             SourceReport.describe(spec, migration.sourceDescription());
@@ -125,13 +80,9 @@ final class MigrateCommand implements Callable<Integer>
         }
         finally
         {
-            if (workload != null)
+            if (session != null)
             {
-                workload.stop();
-            }
-            if (writable != null)
-            {
-                writable.close();
+                session.close();
             }
         }
         return 0;

@@ -45,16 +45,25 @@ final class SendCommand implements Callable<Integer>
     @Mixin
     RamLimitMixin ram;
 
+    @Mixin
+    LiveOptionsMixin live;
+
     public Integer call()
     {
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
         final TransferStats stats;
         final SocketChannel[] channels = new SocketChannel[Math.max(1, transfer.streams)];
         final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
+        final long start = System.nanoTime();
         try (SourceImage source = SourceImage.open(image, ram.ramLimit);
-            TransferMonitor monitor = new TransferMonitor("send", image.toFile().length() / 4096, !transfer.json))
+            TransferMonitor monitor = new TransferMonitor("send", image.toFile().length() / 4096, !transfer.json);
+            LiveSession session = live.live ? LiveSession.open(live, image, source.image().pageCount()) : null)
         {
             options.progress = monitor.progress();
+            if (session != null)
+            {
+                options.live = session.rounds();
+            }
             SourceReport.describe(spec, source.describe());
             final FreePageBitmap bitmap = freeBitmap == null ? null :
                 FreePageBitmap.load(freeBitmap, source.image().pageCount());
@@ -64,6 +73,13 @@ final class SendCommand implements Callable<Integer>
             }
             stats = new ImageSender(options).send(source, bitmap, channels, "receiver " + address);
             monitor.close();
+            if (session != null)
+            {
+                session.close();
+                LiveOptionsMixin.runCommand("complete command", live.completeCommand);
+                LiveReport.print(spec, transfer.json, session.rounds(), stats, start, session.rescan());
+                return 0;
+            }
             if (transfer.stats && !transfer.json)
             {
                 monitor.printStats(spec.commandLine().getOut(), stats, null);

@@ -87,7 +87,14 @@ public final class LiveRounds implements RoundDriver, RunConsumer
                 stopNanos = System.nanoTime();
                 stopHook.run();
                 final long finalStart = System.nanoTime();
-                final long finalPages = dirtyPages + source.collect(sender, this);
+                // what changed before the stop plus what changed until it, each page once
+                final DirtyPageBitmap union = new DirtyPageBitmap(sender.image().pageCount());
+                markRuns(union);
+                runs.clear();
+                source.collect(sender, this);
+                markRuns(union);
+                runs.clear();
+                final long finalPages = union.drain(this);
                 sendRuns(sender);
                 final long finalBytes = sender.flushRound();
                 rounds.add(new RoundFigures(round, finalPages, finalBytes - bytes, System.nanoTime() - finalStart,
@@ -111,6 +118,14 @@ public final class LiveRounds implements RoundDriver, RunConsumer
             roundStart = end;
             bytes = sent;
             previousPages = dirtyPages;
+        }
+    }
+
+    private void markRuns(final DirtyPageBitmap bitmap)
+    {
+        for (int i = 0, n = runs.size(); i < n; i += 2)
+        {
+            bitmap.markRange(runs.getLong(i), runs.getLong(i + 1));
         }
     }
 
