@@ -18,6 +18,8 @@ import java.nio.file.Path;
 public final class DestinationFile implements AutoCloseable
 {
     private static final int ZERO_FILL_LENGTH = 1 << 20;
+    /** Bytes written between two background syncs: keeps the final fsync short. */
+    public static final long SYNC_BEHIND_BYTES = 64L << 20;
 
     private final Path path;
     private final RandomAccessFile file;
@@ -27,7 +29,12 @@ public final class DestinationFile implements AutoCloseable
     private SparseFile sparseFile;
     private boolean punchSupported = true;
     private ByteBuffer zeroFill;
-    private long bytesWritten;
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong unsynced = new java.util.concurrent.atomic.AtomicLong();
+    private Thread syncBehind;
+    private volatile boolean syncRequested;
+    private volatile boolean closing;
+    private volatile IOException syncFailure;
 
     private DestinationFile(final Path path, final RandomAccessFile file, final long size, final int state)
     {
@@ -109,7 +116,7 @@ public final class DestinationFile implements AutoCloseable
     /** @return bytes written so far (data and zero fill, not punched holes). */
     public long bytesWritten()
     {
-        return bytesWritten;
+        return written.get();
     }
 
     /**
@@ -138,7 +145,56 @@ public final class DestinationFile implements AutoCloseable
         {
             throw ioFailure("write", offset, length, ex);
         }
-        bytesWritten += length;
+        written.addAndGet(length);
+        if (unsynced.addAndGet(length) >= SYNC_BEHIND_BYTES)
+        {
+            unsynced.set(0);
+            requestSyncBehind();
+        }
+    }
+
+    /**
+     * Ask the background thread to flush what was written so far, so the final fsync has little left; the
+     * thread starts on first use and ends with {@link #close()}.
+     */
+    private synchronized void requestSyncBehind()
+    {
+        if (closing)
+        {
+            return;
+        }
+        if (syncBehind == null)
+        {
+            syncBehind = new Thread(this::syncBehindLoop, "ramshift-sync-behind");
+            syncBehind.setDaemon(true);
+            syncBehind.start();
+        }
+        syncRequested = true;
+        java.util.concurrent.locks.LockSupport.unpark(syncBehind);
+    }
+
+    private void syncBehindLoop()
+    {
+        while (!closing)
+        {
+            if (syncRequested)
+            {
+                syncRequested = false;
+                try
+                {
+                    channel.force(false);
+                }
+                catch (final IOException ex)
+                {
+                    syncFailure = ex;
+                    return;
+                }
+            }
+            else
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+        }
     }
 
     /**
@@ -229,6 +285,10 @@ public final class DestinationFile implements AutoCloseable
      */
     public void sync()
     {
+        if (syncFailure != null)
+        {
+            throw ioFailure("background fsync", 0, size, syncFailure);
+        }
         try
         {
             channel.force(true);
@@ -253,6 +313,24 @@ public final class DestinationFile implements AutoCloseable
      */
     public void close()
     {
+        final Thread thread;
+        synchronized (this)
+        {
+            closing = true;
+            thread = syncBehind;
+        }
+        if (thread != null)
+        {
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (sparseFile != null)
         {
             sparseFile.close();

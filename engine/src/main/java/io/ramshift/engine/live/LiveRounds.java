@@ -77,9 +77,12 @@ public final class LiveRounds implements RoundDriver, RunConsumer
         for (int round = 1; ; round++)
         {
             runs.clear();
+            final long collectStart = System.nanoTime();
             final long dirtyPages = source.collect(sender, this);
             now = System.nanoTime();
-            estimatedFinalNanos = (long)(dirtyPages * (double)PAGE_SIZE / Math.max(bytesPerNano, 1e-3));
+            // the final round collects once more (a rescan may cost more than sending) and then sends
+            estimatedFinalNanos = (now - collectStart) +
+                (long)(dirtyPages * (double)PAGE_SIZE / Math.max(bytesPerNano, 1e-3));
             final boolean converged = estimatedFinalNanos <= downtimeLimitNanos;
             if (converged || round > maxRounds || now - startNanos >= maxNanos)
             {
