@@ -65,6 +65,11 @@ final class MigrateCommand implements Callable<Integer>
                 session.close();
                 LiveOptionsMixin.runCommand("complete command", live.completeCommand);
                 LiveReport.print(spec, transfer.json, session.rounds(), migration.senderStats(), start, session.rescan());
+                if (transfer.report != null)
+                {
+                    monitor.writeReport(transfer.report, "ramshift migrate --live " + source, migration.senderStats(),
+                        session.rounds());
+                }
                 return 0;
             }
             SourceReport.describe(spec, migration.sourceDescription());

@@ -78,6 +78,10 @@ final class SendCommand implements Callable<Integer>
                 session.close();
                 LiveOptionsMixin.runCommand("complete command", live.completeCommand);
                 LiveReport.print(spec, transfer.json, session.rounds(), stats, start, session.rescan());
+                if (transfer.report != null)
+                {
+                    monitor.writeReport(transfer.report, "ramshift send --live " + image, stats, session.rounds());
+                }
                 return 0;
             }
             if (transfer.stats && !transfer.json)

@@ -118,6 +118,12 @@ final class TransferMonitor implements AutoCloseable
 
     void writeReport(final Path path, final String title, final TransferStats sender)
     {
+        writeReport(path, title, sender, null);
+    }
+
+    void writeReport(final Path path, final String title, final TransferStats sender,
+        final io.ramshift.engine.live.LiveRounds rounds)
+    {
         final int n = progress.samples();
         final StringBuilder points = new StringBuilder();
         double maxRate = 0;
@@ -150,7 +156,7 @@ final class TransferMonitor implements AutoCloseable
             String.format(Locale.ROOT, "<text x=\"5\" y=\"35\" font-size=\"12\">%.1f GB/s</text>", maxRate) +
             "<text x=\"5\" y=\"310\" font-size=\"12\">0</text>" +
             String.format(Locale.ROOT, "<text x=\"690\" y=\"330\" font-size=\"12\">%.2f s</text>", maxTime) +
-            "</svg></body></html>";
+            "</svg>" + roundsTable(rounds, sender) + "</body></html>";
         try
         {
             Files.writeString(path, html);
@@ -159,6 +165,26 @@ final class TransferMonitor implements AutoCloseable
         {
             throw new UncheckedIOException("cannot write report " + path, ex);
         }
+    }
+
+    private static String roundsTable(final io.ramshift.engine.live.LiveRounds rounds, final TransferStats sender)
+    {
+        if (rounds == null)
+        {
+            return "";
+        }
+        final StringBuilder html = new StringBuilder(String.format(Locale.ROOT,
+            "<h2>Live rounds</h2><p>%s; downtime %.3f s (stop hook to destination verified)</p>" +
+            "<table border=\"1\" cellpadding=\"3\"><tr><th>round</th><th>pages</th><th>bytes</th><th>seconds</th>" +
+            "<th>dirty pages/s</th></tr>", rounds.forcedStop() ? "stop forced by a limit" : "converged",
+            (sender.endNanos - rounds.stopNanos()) / 1e9));
+        for (final io.ramshift.engine.live.RoundFigures r : rounds.figures())
+        {
+            html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%,d</td><td>%.3f</td><td>%,.0f</td></tr>",
+                r.last ? r.round + " (final)" : Integer.toString(r.round), r.pages < 0 ? "bulk" : Long.toString(r.pages),
+                r.bytes, r.nanos / 1e9, r.dirtyRate));
+        }
+        return html.append("</table>").toString();
     }
 
     private static String escape(final String text)
