@@ -52,9 +52,13 @@ final class DirtyCommand implements Callable<Integer>
             final long hot = hotSet > 0 ? Math.min(hotSet, mapped.pageCount() - firstPage) : mapped.pageCount() - firstPage;
             final PageWriterWorkload workload = new PageWriterWorkload(null, mapped, firstPage, hot, rate, seed);
             final CountDownLatch done = new CountDownLatch(1);
+            final java.io.PrintWriter out = spec.commandLine().getOut();
             final Thread onKill = new Thread(() ->
             {
+                // the JVM halts when the hooks end: report from here, not from the main thread
                 workload.stop();
+                out.printf(Locale.ROOT, "wrote %,d pages%n", workload.pagesWritten());
+                out.flush();
                 done.countDown();
             }, "ramshift-dirty-stop");
             Runtime.getRuntime().addShutdownHook(onKill);
@@ -64,11 +68,11 @@ final class DirtyCommand implements Callable<Integer>
             spec.commandLine().getErr().flush();
             if (!done.await(seconds, TimeUnit.SECONDS))
             {
-                workload.stop();
                 Runtime.getRuntime().removeShutdownHook(onKill);
+                workload.stop();
+                out.printf(Locale.ROOT, "wrote %,d pages%n", workload.pagesWritten());
+                out.flush();
             }
-            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %,d pages%n", workload.pagesWritten());
-            spec.commandLine().getOut().flush();
         }
         return 0;
     }
