@@ -1,33 +1,26 @@
 package io.ramshift.engine;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Test helper: checks that no thread started by ramshift ({@code ramshift-*}) outlives the code under test.
+ * Test helper for tests that check threads without the full {@link ResourceLeakExtension}: fails naming the
+ * {@code ramshift-*} threads still alive after the extension's grace period.
  */
 public final class RamshiftThreads
 {
     /** Prefix of every thread ramshift starts. */
-    public static final String PREFIX = "ramshift-";
+    public static final String PREFIX = ResourceLeakExtension.THREAD_PREFIX;
 
     private RamshiftThreads()
     {
     }
 
-    /** Fail naming the live {@code ramshift-*} threads, if any. */
+    /** Fail naming the live {@code ramshift-*} threads, if any remain after the grace period. */
     public static void assertNoneRunning()
     {
-        final List<String> running = new ArrayList<>();
-        for (final Thread thread : Thread.getAllStackTraces().keySet())
-        {
-            if (thread.isAlive() && thread.getName().startsWith(PREFIX))
-            {
-                running.add(thread.getName());
-            }
-        }
-        assertEquals(List.of(), running, "ramshift threads left running");
+        assertEquals(List.of(), ResourceLeakExtension.awaitRamshiftThreads(ResourceLeakExtension.THREAD_WAIT_MS),
+            "ramshift threads left running");
     }
 }
