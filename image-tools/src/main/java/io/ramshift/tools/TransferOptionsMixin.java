@@ -55,6 +55,10 @@ final class TransferOptionsMixin
     @Option(names = "--no-dedup", description = "Send duplicate pages as bytes instead of references.")
     boolean noDedup;
 
+    @Option(names = "--io-timeout", defaultValue = "120", paramLabel = "SECONDS",
+        description = "Fail when the peer makes no progress for this long (default ${DEFAULT-VALUE}; 0 waits forever).")
+    long ioTimeoutSeconds;
+
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
@@ -93,6 +97,7 @@ final class TransferOptionsMixin
         options.lz4 = !noLz4;
         options.lz4Always = lz4Always;
         options.dedup = !noDedup;
+        options.ioTimeoutMs = ioTimeoutSeconds * 1000;
         return options;
     }
 }

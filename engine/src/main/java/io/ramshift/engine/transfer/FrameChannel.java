@@ -13,10 +13,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 
 /**
- * Reads and writes whole frames on a blocking byte channel: one reused direct buffer for incoming frames (never
- * sized from a peer-chosen length beyond the limit) and one for outgoing control frames.
+ * Reads and writes whole frames on a byte channel: one reused direct buffer for incoming frames (never sized from a
+ * peer-chosen length beyond the limit) and one for outgoing control frames. A socket channel is switched to
+ * non-blocking mode and waited on with a selector, so a peer that stops sending or reading without closing fails
+ * the transfer after the idle timeout instead of hanging it.
  */
 public final class FrameChannel
 {
@@ -30,6 +35,9 @@ public final class FrameChannel
     private final ByteBuffer outBytes;
     private final UnsafeBuffer out;
     private final ErrorFlyweight error = new ErrorFlyweight();
+    private final long idleTimeoutMs;
+    private final Selector selector;
+    private final SelectionKey key;
     private long bytesRead;
     private long bytesWritten;
 
@@ -40,6 +48,38 @@ public final class FrameChannel
      */
     public FrameChannel(final ByteChannel channel, final String peer, final int maxFrameLength)
     {
+        this(channel, peer, maxFrameLength, 0);
+    }
+
+    /**
+     * @param channel        connected; a socket channel is put in non-blocking mode when a timeout is given.
+     * @param peer           name of the peer for messages.
+     * @param maxFrameLength largest frame accepted.
+     * @param idleTimeoutMs  longest wait without progress for a read or write, 0 for none.
+     */
+    public FrameChannel(final ByteChannel channel, final String peer, final int maxFrameLength,
+        final long idleTimeoutMs)
+    {
+        this.idleTimeoutMs = idleTimeoutMs;
+        if (idleTimeoutMs > 0 && channel instanceof SelectableChannel)
+        {
+            try
+            {
+                final SelectableChannel selectable = (SelectableChannel)channel;
+                selectable.configureBlocking(false);
+                this.selector = Selector.open();
+                this.key = selectable.register(selector, 0);
+            }
+            catch (final IOException ex)
+            {
+                throw new TransferException("cannot watch the connection to " + peer + ": " + ex.getMessage(), ex);
+            }
+        }
+        else
+        {
+            this.selector = null;
+            this.key = null;
+        }
         this.channel = channel;
         this.peer = peer;
         this.maxFrameLength = maxFrameLength;
@@ -127,6 +167,10 @@ public final class FrameChannel
                     throw new TransferException("connection closed by " + peer + " while waiting for " + expecting +
                         ": got " + inBytes.position() + " of " + (from == 0 ? "a frame header" : to + " bytes"));
                 }
+                if (n == 0)
+                {
+                    await(SelectionKey.OP_READ, "waiting for " + expecting);
+                }
                 bytesRead += n;
             }
         }
@@ -159,7 +203,12 @@ public final class FrameChannel
         {
             while (source.hasRemaining())
             {
-                bytesWritten += channel.write(source);
+                final int n = channel.write(source);
+                if (n == 0)
+                {
+                    await(SelectionKey.OP_WRITE, "writing");
+                }
+                bytesWritten += n;
             }
         }
         catch (final IOException ex)
@@ -182,7 +231,12 @@ public final class FrameChannel
         {
             while (first < count)
             {
-                bytesWritten += gathering.write(sources, first, count - first);
+                final long n = gathering.write(sources, first, count - first);
+                if (n == 0)
+                {
+                    await(SelectionKey.OP_WRITE, "writing");
+                }
+                bytesWritten += n;
                 while (first < count && !sources[first].hasRemaining())
                 {
                     first++;
@@ -192,6 +246,59 @@ public final class FrameChannel
         catch (final IOException ex)
         {
             throw new TransferException("connection to " + peer + " failed while writing: " + ex.getMessage(), ex);
+        }
+    }
+
+    private void await(final int operation, final String what) throws IOException
+    {
+        if (selector == null)
+        {
+            return;
+        }
+        final long deadline = System.nanoTime() + idleTimeoutMs * 1_000_000L;
+        key.interestOps(operation);
+        try
+        {
+            while (true)
+            {
+                final long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
+                if (leftMs <= 0)
+                {
+                    throw new TransferException("no progress from " + peer + " for " + idleTimeoutMs + " ms while " +
+                        what + " (stalled peer?)");
+                }
+                final int ready = selector.select(leftMs);
+                selector.selectedKeys().clear();
+                if (ready > 0)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            if (key.isValid())
+            {
+                key.interestOps(0);
+            }
+        }
+    }
+
+    /**
+     * Release the selector (the channel itself belongs to the caller).
+     */
+    public void close()
+    {
+        if (selector != null)
+        {
+            try
+            {
+                selector.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing left to release
+            }
         }
     }
 

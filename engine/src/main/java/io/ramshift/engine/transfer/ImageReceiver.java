@@ -88,7 +88,8 @@ public final class ImageReceiver
     {
         final TransferStats total = new TransferStats();
         total.startNanos = System.nanoTime();
-        final FrameChannel firstFrames = new FrameChannel(firstChannel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH);
+        final FrameChannel firstFrames = new FrameChannel(firstChannel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH,
+            options.ioTimeoutMs);
         FrameChannel[] streams = new FrameChannel[] {firstFrames};
         SocketChannel[] extra = new SocketChannel[0];
         DestinationFile file = null;
@@ -230,6 +231,7 @@ public final class ImageReceiver
                 {
                     sent += stream.bytesWritten();
                     read += stream.bytesRead();
+                    stream.close();
                 }
             }
             total.bytesSent = sent;
@@ -281,13 +283,14 @@ public final class ImageReceiver
                 LoopbackMigration.configure(channel);
                 extra[accepted++] = channel;
                 final FrameChannel frames = new FrameChannel(channel, "sender " + remote(channel),
-                    ProtocolDescriptor.MAX_FRAME_LENGTH);
+                    ProtocolDescriptor.MAX_FRAME_LENGTH, options.ioTimeoutMs);
                 readHello(frames);
                 if (hello.sessionId() != sessionId || hello.imageSize() != imageSize ||
                     hello.options() != helloOptions || hello.streamCount() != streamCount ||
                     streams[hello.streamIndex()] != null)
                 {
                     frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, "stream does not belong to the session");
+                    frames.close();
                     throw new LayoutException("stream does not belong to session " + Long.toHexString(sessionId) +
                         ": session=" + Long.toHexString(hello.sessionId()) + " index=" + hello.streamIndex() +
                         " count=" + hello.streamCount() + " imageSize=" + hello.imageSize());

@@ -107,7 +107,8 @@ public final class ImageSender
         for (int i = 0; i < streamCount; i++)
         {
             streams[i] = new StreamSender(image, bitmap,
-                new FrameChannel(channels[i], peer + " stream " + i, ProtocolDescriptor.MAX_FRAME_LENGTH), options,
+                new FrameChannel(channels[i], peer + " stream " + i, ProtocolDescriptor.MAX_FRAME_LENGTH,
+                    options.ioTimeoutMs), options,
                 sessionId, i, streamCount, ParallelRanges.sliceStart(image.pageCount(), streamCount, i),
                 ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
             streams[i].extents(lookup, source);

@@ -203,6 +203,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         }
         finally
         {
+            frames.close();
             writer.addCounters(stats);
             stats.bytesSent = frames.bytesWritten();
             stats.bytesReceived = frames.bytesRead();

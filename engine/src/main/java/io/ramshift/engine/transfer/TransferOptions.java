@@ -23,6 +23,8 @@ public final class TransferOptions
     public int streams = 1;
     /** For an ELF dump source: PT_LOADs ending above this guest-physical address are not RAM. */
     public long ramLimit = io.ramshift.engine.image.ElfDump.DEFAULT_RAM_LIMIT;
+    /** Longest wait without progress on a connection before the transfer fails (a stalled peer), 0 for none. */
+    public long ioTimeoutMs = 120_000;
     /** How long the receiver waits for the other streams of a session after the first connected. */
     public long streamAcceptTimeoutMs = 30_000;
     /** Find holes in the source with SEEK_DATA/SEEK_HOLE and treat them as zero pages without reading. */
