@@ -251,13 +251,26 @@ public final class DestinationFile implements AutoCloseable
         }
         if (punchSupported)
         {
-            if (sparseFile == null)
+            try
             {
-                sparseFile = SparseFile.open(path, true);
+                if (sparseFile == null)
+                {
+                    sparseFile = SparseFile.open(path, true);
+                }
+                if (sparseFile.punchHole(offset, length))
+                {
+                    return;
+                }
             }
-            if (sparseFile.punchHole(offset, length))
+            catch (final DestinationException ex)
             {
-                return;
+                throw ex;
+            }
+            catch (final io.ramshift.engine.RamshiftException ex)
+            {
+                // reported to the sender as an I/O error of the destination, like a failed write
+                throw new DestinationException("cannot zero destination range: path=" + path + " offset=" + offset +
+                    " length=" + length + ": " + ex.getMessage(), ex);
             }
             punchSupported = false;
         }
