@@ -12,6 +12,9 @@ import io.ramshift.engine.live.HashRescanDirtySource;
 import io.ramshift.engine.live.LiveRounds;
 import io.ramshift.engine.live.PageWriterWorkload;
 
+import io.ramshift.engine.transfer.TransferStats;
+import picocli.CommandLine.Model.CommandSpec;
+
 import java.nio.file.Path;
 
 /**
@@ -84,9 +87,21 @@ final class LiveSession implements AutoCloseable
         return rounds;
     }
 
-    HashRescanDirtySource rescan()
+    /**
+     * After the session verified: stop the writer, run the complete command, print the rounds and write the HTML
+     * report when asked.
+     */
+    void finish(final CommandSpec spec, final LiveOptionsMixin live, final TransferOptionsMixin transfer,
+        final TransferMonitor monitor, final TransferStats stats, final long startNanos, final String title)
     {
-        return source instanceof HashRescanDirtySource ? (HashRescanDirtySource)source : null;
+        close();
+        LiveOptionsMixin.runCommand("complete command", live.completeCommand);
+        LiveReport.print(spec, transfer.json, rounds, stats, startNanos,
+            source instanceof HashRescanDirtySource ? (HashRescanDirtySource)source : null);
+        if (transfer.report != null)
+        {
+            monitor.writeReport(transfer.report, title, stats, rounds);
+        }
     }
 
     public void close()

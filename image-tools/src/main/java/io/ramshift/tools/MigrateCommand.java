@@ -48,13 +48,12 @@ final class MigrateCommand implements Callable<Integer>
         final TransferOptions options = transfer.toOptions();
         options.ramLimit = ram.ramLimit;
         final long pages = source.toFile().length() / 4096;
-        LiveSession session = null;
-        try (TransferMonitor monitor = new TransferMonitor("migrate", pages, !transfer.json))
+        try (TransferMonitor monitor = new TransferMonitor("migrate", pages, !transfer.json);
+            LiveSession session = live.live ? LiveSession.open(live, source, pages) : null)
         {
             options.progress = monitor.progress();
-            if (live.live)
+            if (session != null)
             {
-                session = LiveSession.open(live, source, pages);
                 options.live = session.rounds();
             }
             final LoopbackMigration migration = new LoopbackMigration(options);
@@ -62,14 +61,8 @@ final class MigrateCommand implements Callable<Integer>
             monitor.close();
             if (session != null)
             {
-                session.close();
-                LiveOptionsMixin.runCommand("complete command", live.completeCommand);
-                LiveReport.print(spec, transfer.json, session.rounds(), migration.senderStats(), start, session.rescan());
-                if (transfer.report != null)
-                {
-                    monitor.writeReport(transfer.report, "ramshift migrate --live " + source, migration.senderStats(),
-                        session.rounds());
-                }
+                session.finish(spec, live, transfer, monitor, migration.senderStats(), start,
+                    "ramshift migrate --live " + source);
                 return 0;
             }
             SourceReport.describe(spec, migration.sourceDescription());
@@ -81,13 +74,6 @@ final class MigrateCommand implements Callable<Integer>
             if (transfer.report != null)
             {
                 monitor.writeReport(transfer.report, "ramshift migrate " + source, migration.senderStats());
-            }
-        }
-        finally
-        {
-            if (session != null)
-            {
-                session.close();
             }
         }
         return 0;

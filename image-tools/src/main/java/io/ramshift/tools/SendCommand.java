@@ -75,13 +75,7 @@ final class SendCommand implements Callable<Integer>
             monitor.close();
             if (session != null)
             {
-                session.close();
-                LiveOptionsMixin.runCommand("complete command", live.completeCommand);
-                LiveReport.print(spec, transfer.json, session.rounds(), stats, start, session.rescan());
-                if (transfer.report != null)
-                {
-                    monitor.writeReport(transfer.report, "ramshift send --live " + image, stats, session.rounds());
-                }
+                session.finish(spec, live, transfer, monitor, stats, start, "ramshift send --live " + image);
                 return 0;
             }
             if (transfer.stats && !transfer.json)

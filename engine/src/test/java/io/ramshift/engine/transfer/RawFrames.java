@@ -34,10 +34,22 @@ final class RawFrames
      */
     static ByteBuffer hello(final long imageSize, final long options, final long sessionId)
     {
+        return hello(imageSize, options, sessionId, 1);
+    }
+
+    /**
+     * @param imageSize   bytes of the image.
+     * @param options     option bits.
+     * @param sessionId   session id.
+     * @param streamCount streams the session announces (this is stream 0).
+     * @return a complete HELLO.
+     */
+    static ByteBuffer hello(final long imageSize, final long options, final long sessionId, final int streamCount)
+    {
         final ByteBuffer bytes = allocate(64);
         final HelloFlyweight hello = new HelloFlyweight();
         hello.wrap(new UnsafeBuffer(bytes), 0);
-        hello.encode(ProtocolDescriptor.DEFAULT_PAGE_SIZE, imageSize, options, sessionId);
+        hello.encode(ProtocolDescriptor.DEFAULT_PAGE_SIZE, imageSize, options, sessionId, 0, streamCount);
         return bytes.limit(hello.frameLength());
     }
 

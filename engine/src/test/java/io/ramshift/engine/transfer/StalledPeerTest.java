@@ -3,8 +3,6 @@ package io.ramshift.engine.transfer;
 import io.ramshift.engine.RamshiftThreads;
 import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.MappedImage;
-import io.ramshift.layout.HelloFlyweight;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,13 +58,7 @@ class StalledPeerTest
             receiver.start();
             try (SocketChannel channel = SocketChannel.open(server.getLocalAddress()))
             {
-                final UnsafeBuffer hello = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
-                final HelloFlyweight flyweight = new HelloFlyweight();
-                flyweight.wrap(hello, 0);
-                flyweight.encode(MappedImage.PAGE_SIZE, IMAGE_SIZE, 0, 7);
-                final ByteBuffer bytes = hello.byteBuffer().duplicate();
-                bytes.limit(flyweight.frameLength()).position(0);
-                channel.write(bytes);
+                RawFrames.write(channel, RawFrames.hello(IMAGE_SIZE, 0, 7));
                 channel.read(ByteBuffer.allocate(32));
                 channel.write(ByteBuffer.wrap(new byte[] {40, 0, 0, 0})); // half a frame header, then silence
                 final long start = System.nanoTime();

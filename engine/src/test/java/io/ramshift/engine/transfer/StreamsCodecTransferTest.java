@@ -9,7 +9,6 @@ import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.verify.ImageComparator;
 import io.ramshift.engine.verify.ImageComparison;
-import io.ramshift.layout.HelloFlyweight;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.RunBatchDescriptor;
 import io.ramshift.layout.RunBatchFlyweight;
@@ -155,11 +154,7 @@ class StreamsCodecTransferTest
             receiver.start();
             try (SocketChannel channel = SocketChannel.open(server.getLocalAddress()))
             {
-                final UnsafeBuffer hello = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
-                final HelloFlyweight flyweight = new HelloFlyweight();
-                flyweight.wrap(hello, 0);
-                flyweight.encode(PAGE_SIZE, IMAGE_SIZE, 0, 42, 0, streamCount);
-                write(channel, hello, flyweight.frameLength());
+                RawFrames.write(channel, RawFrames.hello(IMAGE_SIZE, 0, 42, streamCount));
                 if (frame != null)
                 {
                     final ByteBuffer ack = ByteBuffer.allocate(32);
@@ -167,7 +162,8 @@ class StreamsCodecTransferTest
                     {
                         // read HELLO_ACK
                     }
-                    write(channel, frame, frameLength);
+                    final ByteBuffer bytes = frame.byteBuffer().duplicate();
+                    RawFrames.write(channel, bytes.limit(frameLength).position(0));
                 }
                 receiver.join(10_000);
                 assertFalse(receiver.isAlive());
@@ -177,17 +173,6 @@ class StreamsCodecTransferTest
         assertNotNull(failure.get());
         assertInstanceOf(TransferException.class, failure.get());
         return (TransferException)failure.get();
-    }
-
-    private static void write(final SocketChannel channel, final UnsafeBuffer buffer, final int length)
-        throws IOException
-    {
-        final ByteBuffer bytes = buffer.byteBuffer().duplicate();
-        bytes.limit(length).position(0);
-        while (bytes.hasRemaining())
-        {
-            channel.write(bytes);
-        }
     }
 
     private Path generate(final String profile)
