@@ -44,16 +44,7 @@ class LiveMigrationTest
                 writable.pageCount(), 2_000, 1);
             final LiveRounds rounds = new LiveRounds(new BitmapDirtySource(dirty, null), 20_000_000L, 30,
                 20_000_000_000L, workload::stop, workload);
-            workload.start();
-            final LoopbackMigration migration;
-            try
-            {
-                migration = migrateLive(image, rounds);
-            }
-            finally
-            {
-                workload.stop();
-            }
+            final LoopbackMigration migration = migrateLive(image, rounds, workload);
 
             assertTrue(migration.senderStats().verified);
             assertTrue(workload.pagesWritten() > 0);
@@ -77,16 +68,7 @@ class LiveMigrationTest
                 writable.pageCount(), 500_000, 2);
             final LiveRounds rounds = new LiveRounds(new BitmapDirtySource(dirty, null), -1L, 2,
                 20_000_000_000L, workload::stop, null);
-            workload.start();
-            final LoopbackMigration migration;
-            try
-            {
-                migration = migrateLive(image, rounds);
-            }
-            finally
-            {
-                workload.stop();
-            }
+            final LoopbackMigration migration = migrateLive(image, rounds, workload);
 
             assertTrue(migration.senderStats().verified);
             assertTrue(rounds.forcedStop(), "a writer faster than the limit forces the stop");
@@ -105,16 +87,7 @@ class LiveMigrationTest
             final HashRescanDirtySource rescan = new HashRescanDirtySource();
             final LiveRounds rounds = new LiveRounds(rescan, 20_000_000L, 30, 20_000_000_000L, workload::stop,
                 workload);
-            workload.start();
-            final LoopbackMigration migration;
-            try
-            {
-                migration = migrateLive(image, rounds);
-            }
-            finally
-            {
-                workload.stop();
-            }
+            final LoopbackMigration migration = migrateLive(image, rounds, workload);
 
             assertTrue(migration.senderStats().verified);
             assertTrue(rescan.rescanBytes() > 0);
@@ -122,13 +95,22 @@ class LiveMigrationTest
         }
     }
 
-    private LoopbackMigration migrateLive(final Path image, final LiveRounds rounds)
+    /** Start the writer, migrate live into copy.ram, and make sure the writer is stopped even on failure. */
+    private LoopbackMigration migrateLive(final Path image, final LiveRounds rounds, final PageWriterWorkload workload)
     {
         final TransferOptions options = new TransferOptions();
         options.live = rounds;
         options.noSync = true;
         final LoopbackMigration migration = new LoopbackMigration(options);
-        migration.migrate(image, null, dir.resolve("copy.ram"));
+        workload.start();
+        try
+        {
+            migration.migrate(image, null, dir.resolve("copy.ram"));
+        }
+        finally
+        {
+            workload.stop();
+        }
         return migration;
     }
 
