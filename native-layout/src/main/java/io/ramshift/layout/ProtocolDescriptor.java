@@ -43,6 +43,8 @@ public final class ProtocolDescriptor
     public static final int TYPE_RESULT = 5;
     /** Frame type: either side gives up with a reason. */
     public static final int TYPE_ERROR = 6;
+    /** Frame type: a chunk of the hypervisor's device state, after the final round and before END. */
+    public static final int TYPE_DEVICE_STATE = 7;
 
     /** Payload encoding: page bytes as they are. */
     public static final int ENCODING_RAW = 1;
@@ -66,8 +68,14 @@ public final class ProtocolDescriptor
     public static final long OPTION_DUP = 1L << 3;
     /** HELLO option: a live session: pages may be sent again in later rounds; the last content counts. */
     public static final long OPTION_LIVE = 1L << 4;
+    /** HELLO option: DEVICE_STATE frames follow the final round; the receiver must hand them to its hypervisor. */
+    public static final long OPTION_DEVICE_STATE = 1L << 5;
     /** Every option bit v1 knows; others are refused. */
-    public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE;
+    public static final long KNOWN_OPTIONS =
+        OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE | OPTION_DEVICE_STATE;
+
+    /** Upper bound of a device state (QEMU's for a small guest is about 320 KB, plus video RAM if any). */
+    public static final long MAX_DEVICE_STATE_LENGTH = 256L * 1024 * 1024;
 
     /** Upper bound of parallel streams (connections) of one session. */
     public static final int MAX_STREAMS = 64;
@@ -87,6 +95,8 @@ public final class ProtocolDescriptor
     public static final int ERROR_SOURCE = 4;
     /** ERROR code: another stream of the session failed. */
     public static final int ERROR_SESSION = 5;
+    /** ERROR code: the destination's hypervisor did not take the device state (the image was verified). */
+    public static final int ERROR_DEVICE_STATE = 6;
 
     private ProtocolDescriptor()
     {
@@ -106,6 +116,7 @@ public final class ProtocolDescriptor
             case TYPE_END: return "END";
             case TYPE_RESULT: return "RESULT";
             case TYPE_ERROR: return "ERROR";
+            case TYPE_DEVICE_STATE: return "DEVICE_STATE";
             default: return "UNKNOWN(" + type + ")";
         }
     }

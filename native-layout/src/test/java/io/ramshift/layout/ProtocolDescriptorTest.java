@@ -25,7 +25,9 @@ class ProtocolDescriptorTest
         assertEquals(1, ProtocolDescriptor.VERSION);
         assertEquals(4096, ProtocolDescriptor.DEFAULT_PAGE_SIZE);
         assertEquals(1024, ProtocolDescriptor.MAX_ERROR_MESSAGE_LENGTH);
-        assertEquals(31L, ProtocolDescriptor.KNOWN_OPTIONS);
+        assertEquals(63L, ProtocolDescriptor.KNOWN_OPTIONS);
+        assertEquals(7, ProtocolDescriptor.TYPE_DEVICE_STATE);
+        assertEquals(6, ProtocolDescriptor.ERROR_DEVICE_STATE);
         assertEquals(3, ProtocolDescriptor.RUN_DUP);
         assertEquals(64, ProtocolDescriptor.MAX_STREAMS);
         assertEquals(1, ProtocolDescriptor.TYPE_HELLO);

@@ -106,6 +106,15 @@ public final class ImageReceiver
             {
                 throw new LayoutException("session of " + streamCount + " streams needs a listening receiver");
             }
+            final boolean withDeviceState = (helloOptions & ProtocolDescriptor.OPTION_DEVICE_STATE) != 0;
+            if (withDeviceState != (options.deviceStateSink != null))
+            {
+                final String message = withDeviceState ?
+                    "the sender sends a device state but this receiver has no hypervisor to load it into" :
+                    "this receiver loads a device state into its hypervisor but the sender sends none";
+                firstFrames.sendError(ProtocolDescriptor.ERROR_DESTINATION, message);
+                throw new DestinationException(message);
+            }
             total.imagePages = pageCount;
             total.imageBytes = imageSize;
             total.streams = streamCount;
@@ -131,13 +140,15 @@ public final class ImageReceiver
             }
 
             final AtomicPageBitmap received = new AtomicPageBitmap(pageCount);
-            // a live session sends pages again; the digest must count each page's last content once
-            final PageHashLedger ledger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ?
-                new PageHashLedger(pageCount) : null;
+            // a live session sends pages again; the digest must count each page's last content once; a read-back
+            // check names the pages that differ from what was received
+            final PageHashLedger ledger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ||
+                options.verifyReadBack || withDeviceState ? new PageHashLedger(pageCount) : null;
             final StreamReceiver[] receivers = new StreamReceiver[streamCount];
             for (int i = 0; i < streamCount; i++)
             {
-                receivers[i] = new StreamReceiver(streams[i], file, received, pageCount, i, ledger);
+                receivers[i] = new StreamReceiver(streams[i], file, received, pageCount, i, ledger,
+                    withDeviceState && i == 0);
             }
             ParallelRanges.run("ramshift-receive", receivers);
             RuntimeException failure = null;
@@ -172,14 +183,57 @@ public final class ImageReceiver
                 total.syncNanos = System.nanoTime() - syncStart;
             }
             total.bytesWritten = file.bytesWritten();
-            final boolean match = endDigest == total.digest && endBatches == total.batches &&
+            boolean match = endDigest == total.digest && endBatches == total.batches &&
                 endZero == total.zeroPages && endData == total.dataPages + total.dupPages;
+            String readBackProblem = null;
+            if (options.beforeVerify != null)
+            {
+                options.beforeVerify.accept(destination);
+            }
+            // a hypervisor gets its device state only over RAM proven complete in the file itself
+            if (match && (options.verifyReadBack || options.deviceStateSink != null))
+            {
+                final long readStart = System.nanoTime();
+                final DestinationReadBack readBack = DestinationReadBack.read(destination, received, ledger, 2);
+                total.readBackNanos = System.nanoTime() - readStart;
+                if (readBack.digest() != endDigest || readBack.differing() > 0)
+                {
+                    match = false;
+                    readBackProblem = "the destination file does not hold what was received: path=" + destination +
+                        " digest=" + Long.toHexString(readBack.digest()) + " expected=" + Long.toHexString(endDigest) +
+                        " differingPages=" + readBack.differing() + " first=" + readBack.firstDiffering();
+                }
+            }
+            if (match && options.deviceStateSink != null)
+            {
+                final long loadStart = System.nanoTime();
+                try
+                {
+                    final java.nio.ByteBuffer state = receivers[0].deviceState();
+                    total.deviceStateBytes = state.remaining();
+                    options.deviceStateSink.load(state);
+                }
+                catch (final RuntimeException ex)
+                {
+                    for (final FrameChannel stream : streams)
+                    {
+                        stream.sendError(ProtocolDescriptor.ERROR_DEVICE_STATE,
+                            "image verified, but the device state was not loaded: " + ex.getMessage());
+                    }
+                    throw ex;
+                }
+                total.deviceStateLoadNanos = System.nanoTime() - loadStart;
+            }
             for (final FrameChannel stream : streams)
             {
                 result.wrap(stream.out(), 0);
                 result.encode(match ? ProtocolDescriptor.STATUS_VERIFIED : ProtocolDescriptor.STATUS_DIGEST_MISMATCH,
                     total.pagesSent(), total.digest, total.bytesWritten);
                 stream.writeControl(result.frameLength());
+            }
+            if (readBackProblem != null)
+            {
+                throw new TransferException(readBackProblem);
             }
             if (!match)
             {

@@ -7,6 +7,7 @@ import io.ramshift.layout.RunBatchFlyweight;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import org.agrona.BufferUtil;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -45,6 +46,8 @@ public final class PageBatchEncoder
     private final ByteBuffer stagingBytes;
     private final ByteBuffer compressed;
     private final boolean lz4Always;
+    private final boolean copyPages;
+    private final long stagingAddress;
     private double linkBound = 1.0;
     private int runCount;
     private int dataPages;
@@ -75,6 +78,21 @@ public final class PageBatchEncoder
     public PageBatchEncoder(final MappedImage image, final int maxDataPages, final int maxRuns, final boolean lz4,
         final boolean lz4Always)
     {
+        this(image, maxDataPages, maxRuns, lz4, lz4Always, false);
+    }
+
+    /**
+     * @param image        the source image.
+     * @param maxDataPages data pages per batch (at most {@link ProtocolDescriptor#MAX_BATCH_DATA_PAGES}).
+     * @param maxRuns      runs per batch (at most {@link ProtocolDescriptor#MAX_BATCH_RUNS}).
+     * @param lz4          compress batches that shrink while the link is the bottleneck.
+     * @param lz4Always    compress batches that shrink whatever the link.
+     * @param copyPages    copy data pages when they are added (an image another process keeps writing: the bytes
+     *                     sent must be the bytes hashed, see {@link #stagedPageAddress(int)}).
+     */
+    public PageBatchEncoder(final MappedImage image, final int maxDataPages, final int maxRuns, final boolean lz4,
+        final boolean lz4Always, final boolean copyPages)
+    {
         if (maxDataPages < 1 || maxDataPages > ProtocolDescriptor.MAX_BATCH_DATA_PAGES ||
             maxRuns < 1 || maxRuns > ProtocolDescriptor.MAX_BATCH_RUNS)
         {
@@ -91,19 +109,28 @@ public final class PageBatchEncoder
         this.batch.wrap(new UnsafeBuffer(headerBytes), 0);
         this.gather = new ByteBuffer[1 + maxSlices];
         this.views = new ByteBuffer[maxSlices][];
+        this.copyPages = copyPages;
+        if (lz4 || copyPages)
+        {
+            this.stagingBytes = BufferUtil.allocateDirectAligned(maxDataPages << PAGE_SHIFT, 4096);
+            this.staging = new UnsafeBuffer(stagingBytes);
+            this.stagingAddress = staging.addressOffset();
+        }
+        else
+        {
+            this.stagingBytes = null;
+            this.staging = null;
+            this.stagingAddress = 0;
+        }
         if (lz4)
         {
             this.compressor = LZ4Factory.fastestInstance().fastCompressor();
-            this.stagingBytes = BufferUtil.allocateDirectAligned(maxDataPages << PAGE_SHIFT, 4096);
-            this.staging = new UnsafeBuffer(stagingBytes);
             this.compressed = BufferUtil.allocateDirectAligned(
                 compressor.maxCompressedLength(maxDataPages << PAGE_SHIFT), 4096);
         }
         else
         {
             this.compressor = null;
-            this.stagingBytes = null;
-            this.staging = null;
             this.compressed = null;
         }
     }
@@ -176,6 +203,16 @@ public final class PageBatchEncoder
         }
         final int taken = (int)Math.min(pageCount, maxDataPages - dataPages);
         batch.run(runCount++, firstPage, taken, ProtocolDescriptor.RUN_DATA);
+        if (copyPages)
+        {
+            for (int i = 0; i < taken; i++)
+            {
+                UnsafeApi.copyMemory(image.pageAddress(firstPage + i),
+                    stagingAddress + ((long)(dataPages + i) << PAGE_SHIFT), PAGE_SIZE);
+            }
+            dataPages += taken;
+            return taken;
+        }
         long offset = firstPage << PAGE_SHIFT;
         long remaining = (long)taken << PAGE_SHIFT;
         while (remaining > 0)
@@ -191,6 +228,20 @@ public final class PageBatchEncoder
         }
         dataPages += taken;
         return taken;
+    }
+
+    /**
+     * @param index of a data page in the current batch (0 for its first data page).
+     * @return native address of the copy that will be sent (only when pages are copied on add).
+     */
+    public long stagedPageAddress(final int index)
+    {
+        if (!copyPages || index < 0 || index >= dataPages)
+        {
+            throw new IllegalStateException("no staged page: index=" + index + " dataPages=" + dataPages +
+                " copyPages=" + copyPages);
+        }
+        return stagingAddress + ((long)index << PAGE_SHIFT);
     }
 
     private ByteBuffer view(final int slot, final int chunk)
@@ -220,6 +271,12 @@ public final class PageBatchEncoder
     public int write(final FrameChannel channel, final long sequence)
     {
         final int rawLength = dataPages << PAGE_SHIFT;
+        if (copyPages && rawLength > 0)
+        {
+            stagingBytes.limit(rawLength).position(0);
+            gather[1] = stagingBytes;
+            sliceCount = 1;
+        }
         final int compressedLength = rawLength > 0 && compressor != null && (lz4Always || linkBound >= 0.5) ?
             compress(rawLength) : -1;
         final long start = System.nanoTime();
@@ -277,6 +334,12 @@ public final class PageBatchEncoder
             if (probe > PROBE_LIMIT)
             {
                 return -1;
+            }
+            if (copyPages)
+            {
+                final int length = compressor.compress(stagingBytes, 0, rawLength, compressed, 0,
+                    compressed.capacity());
+                return length < rawLength - rawLength / 16 ? length : -1;
             }
             int position = 0;
             for (int i = 1; i <= sliceCount; i++)

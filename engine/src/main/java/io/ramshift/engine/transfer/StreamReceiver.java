@@ -2,6 +2,7 @@ package io.ramshift.engine.transfer;
 
 import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
+import io.ramshift.layout.DeviceStateFlyweight;
 import io.ramshift.layout.EndFlyweight;
 import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.ProtocolDescriptor;
@@ -40,6 +41,11 @@ final class StreamReceiver implements Runnable
     private ByteBuffer decoded;
     private ByteBuffer copy;
 
+    private final boolean expectDeviceState;
+    private final DeviceStateFlyweight deviceStateChunk = new DeviceStateFlyweight();
+    private ByteBuffer deviceState;
+    private long deviceStateTotal = -1;
+
     long endBatches;
     long endZeroPages;
     long endDataPages;
@@ -47,8 +53,9 @@ final class StreamReceiver implements Runnable
     RuntimeException failure;
 
     StreamReceiver(final FrameChannel frames, final DestinationFile file, final AtomicPageBitmap received,
-        final long pageCount, final int streamIndex, final PageHashLedger ledger)
+        final long pageCount, final int streamIndex, final PageHashLedger ledger, final boolean expectDeviceState)
     {
+        this.expectDeviceState = expectDeviceState;
         this.ledger = ledger;
         this.frames = frames;
         this.file = file;
@@ -100,15 +107,30 @@ final class StreamReceiver implements Runnable
             final long readStart = System.nanoTime();
             final int type = frames.readFrame("RUN_BATCH or END");
             stats.socketNanos += System.nanoTime() - readStart;
+            if (type == ProtocolDescriptor.TYPE_DEVICE_STATE)
+            {
+                receiveDeviceState();
+                continue;
+            }
             if (type == ProtocolDescriptor.TYPE_END)
             {
                 end.wrap(frames.in(), 0);
                 end.validate();
+                if (expectDeviceState && (deviceState == null || deviceState.position() != deviceStateTotal))
+                {
+                    throw new LayoutException("END before the whole device state: received=" +
+                        (deviceState == null ? 0 : deviceState.position()) + " total=" + deviceStateTotal);
+                }
                 endBatches = end.batchCount();
                 endZeroPages = end.zeroPages();
                 endDataPages = end.dataPages();
                 endDigest = end.digest();
                 return;
+            }
+            if (deviceStateTotal >= 0)
+            {
+                throw new LayoutException("expected DEVICE_STATE or END after the device state began, got " +
+                    ProtocolDescriptor.typeName(type));
             }
             if (type != ProtocolDescriptor.TYPE_RUN_BATCH)
             {
@@ -125,6 +147,45 @@ final class StreamReceiver implements Runnable
             applyBatch();
             stats.batches++;
         }
+    }
+
+    private void receiveDeviceState()
+    {
+        if (!expectDeviceState)
+        {
+            throw new LayoutException("DEVICE_STATE in a session without the DEVICE_STATE option");
+        }
+        final long received = deviceState == null ? 0 : deviceState.position();
+        deviceStateChunk.wrap(frames.in(), 0);
+        deviceStateChunk.validate(received, deviceStateTotal);
+        deviceStateTotal = deviceStateChunk.totalLength();
+        final int length = deviceStateChunk.chunkLength();
+        // grow with what actually arrived, never to a length the peer merely announced
+        if (deviceState == null || deviceState.remaining() < length)
+        {
+            final long wanted = Math.min(deviceStateTotal, Math.max(received + length, 2 * received));
+            final ByteBuffer grown = ByteBuffer.allocate((int)wanted);
+            if (deviceState != null)
+            {
+                deviceState.flip();
+                grown.put(deviceState);
+            }
+            deviceState = grown;
+        }
+        frames.in().getBytes(deviceStateChunk.payloadBufferOffset(), deviceState, deviceState.position(), length);
+        deviceState.position(deviceState.position() + length);
+    }
+
+    /** @return the device state received (position 0, limit its length), or null. */
+    ByteBuffer deviceState()
+    {
+        if (deviceState == null)
+        {
+            return null;
+        }
+        final ByteBuffer state = deviceState.duplicate();
+        state.flip();
+        return state;
     }
 
     private void applyBatch()

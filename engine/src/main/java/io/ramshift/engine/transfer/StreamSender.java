@@ -9,6 +9,8 @@ import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.scan.ImageScanner;
 import io.ramshift.engine.scan.PageClass;
 import io.ramshift.engine.scan.RunConsumer;
+import io.ramshift.layout.DeviceStateDescriptor;
+import io.ramshift.layout.DeviceStateFlyweight;
 import io.ramshift.layout.EndFlyweight;
 import io.ramshift.layout.HelloAckFlyweight;
 import io.ramshift.layout.HelloFlyweight;
@@ -16,6 +18,8 @@ import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.ResultFlyweight;
 import org.agrona.collections.Long2LongHashMap;
+
+import java.nio.ByteBuffer;
 
 import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
 
@@ -87,8 +91,9 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         final PageBatchEncoder[] pool = new PageBatchEncoder[options.pipelineDepth];
         for (int i = 0; i < pool.length; i++)
         {
+            // a live image keeps changing: copy pages when batched so the hash recorded is of the bytes sent
             pool[i] = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4,
-                options.lz4Always);
+                options.lz4Always, options.live != null);
         }
         this.writer = new BatchWriter(frames, pool, options.progress, "ramshift-send-writer-" + streamIndex);
         this.encoder = writer.current();
@@ -166,6 +171,10 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             sequence = writer.finish(batchStartNanos);
             stats.batches = sequence;
             writerStarted = false;
+            if (options.deviceState != null && streamIndex == 0)
+            {
+                sendDeviceState(options.deviceState.take());
+            }
             stats.digest = digest.value();
             end.wrap(frames.out(), 0);
             end.encode(sequence, stats.zeroPages, stats.dataPages + stats.dupPages,
@@ -262,17 +271,16 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         }
         for (long page = firstPage, last = firstPage + pageCount; page < last; page++)
         {
+            if (ledger != null)
+            {
+                // hashed in flushPiece from the copy that is sent
+                piece(ProtocolDescriptor.RUN_DATA, page, 0);
+                continue;
+            }
             final long start = System.nanoTime();
             final long hash = ImageDigest.pageHash(image.pageAddress(page));
             stats.hashNanos += System.nanoTime() - start;
-            if (ledger != null)
-            {
-                digest.addDelta(ledger.record(page, hash));
-            }
-            else
-            {
-                digest.addPage(page, hash);
-            }
+            digest.addPage(page, hash);
             if (firstPageByHash != null)
             {
                 final long earlier = firstPageByHash.get(hash);
@@ -334,6 +342,10 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
                     writeBatch();
                     continue;
                 }
+                if (ledger != null)
+                {
+                    recordStaged(page, taken);
+                }
                 page += taken;
                 remaining -= taken;
             }
@@ -341,6 +353,44 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             stats.dataRuns++;
         }
         pieceKind = -1;
+    }
+
+    private void recordStaged(final long firstPage, final int count)
+    {
+        final long start = System.nanoTime();
+        final int firstIndex = encoder.dataPages() - count;
+        for (int i = 0; i < count; i++)
+        {
+            digest.addDelta(ledger.record(firstPage + i,
+                ImageDigest.pageHash(encoder.stagedPageAddress(firstIndex + i))));
+        }
+        stats.hashNanos += System.nanoTime() - start;
+    }
+
+    private void sendDeviceState(final ByteBuffer state)
+    {
+        final long total = state.remaining();
+        if (total > ProtocolDescriptor.MAX_DEVICE_STATE_LENGTH)
+        {
+            throw new ImageException("device state too large: bytes=" + total + " max=" +
+                ProtocolDescriptor.MAX_DEVICE_STATE_LENGTH);
+        }
+        final DeviceStateFlyweight chunk = new DeviceStateFlyweight();
+        final int end = state.limit();
+        long sent = 0;
+        do
+        {
+            final int length = (int)Math.min(DeviceStateDescriptor.MAX_CHUNK_LENGTH, total - sent);
+            chunk.wrap(frames.out(), 0);
+            chunk.encode(total, sent, length);
+            frames.writeControl(DeviceStateDescriptor.PAYLOAD_OFFSET);
+            state.limit(state.position() + length);
+            frames.write(state);
+            state.limit(end);
+            sent += length;
+        }
+        while (sent < total);
+        stats.deviceStateBytes = total;
     }
 
     private boolean samePageBytes(final long pageA, final long pageB)

@@ -41,6 +41,16 @@ public final class TransferOptions
     public TransferProgress progress;
     /** Session id sent in HELLO; 0 picks one at random. */
     public long sessionId;
+    /** Sender: device state sent after the final round (a live session of a hypervisor's guest); null for none. */
+    public DeviceStateSource deviceState;
+    /** Receiver: takes the device state after the image verified; a session without one is then refused. */
+    public DeviceStateSink deviceStateSink;
+    /** Receiver: after the last page, read the destination file back and check its digest, not only the bytes
+     * received (a page changed in the file by anyone else is caught before success is reported). */
+    public boolean verifyReadBack;
+    /** Receiver: called with the destination path after the last page and before the read-back check; a
+     * fault-injection point for tests, null otherwise. */
+    public java.util.function.Consumer<java.nio.file.Path> beforeVerify;
 
     /** @return option bits for HELLO. */
     public long helloOptions()
@@ -65,6 +75,10 @@ public final class TransferOptions
         if (live != null)
         {
             options |= ProtocolDescriptor.OPTION_LIVE;
+        }
+        if (deviceState != null)
+        {
+            options |= ProtocolDescriptor.OPTION_DEVICE_STATE;
         }
         return options;
     }

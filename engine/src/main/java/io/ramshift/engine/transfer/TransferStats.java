@@ -64,6 +64,12 @@ public final class TransferStats
     public long endNanos;
     /** Nanoseconds spent in fsync (receiver). */
     public long syncNanos;
+    /** Bytes of hypervisor device state carried after the final round. */
+    public long deviceStateBytes;
+    /** Nanoseconds the receiver spent reading the destination back to verify it. */
+    public long readBackNanos;
+    /** Nanoseconds the receiver's device state sink took (for QEMU: load the state and resume the guest). */
+    public long deviceStateLoadNanos;
 
     /** @return seconds between start and end. */
     public double seconds()
@@ -103,6 +109,7 @@ public final class TransferStats
         bytesSent += other.bytesSent;
         bytesReceived += other.bytesReceived;
         digest += other.digest;
+        deviceStateBytes += other.deviceStateBytes;
     }
 
     /** @return LZ4 ratio of the data payload (raw / on the wire). */

@@ -5,6 +5,7 @@ import io.ramshift.engine.RamshiftException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.scan.PageHashWalker;
 import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.engine.transfer.ImageDigest;
 import io.ramshift.layout.LayoutException;
@@ -239,60 +240,6 @@ public final class PageManifest implements AutoCloseable
         IoUtil.unmap(mapping);
     }
 
-    /**
-     * Calls {@code onPage(page, hash)} for every page of a slice, hashing only allocated pages.
-     */
-    private abstract static class PageHashWalker implements Runnable
-    {
-        final MappedImage image;
-        final DataExtents extents;
-        final long fromPage;
-        final long toPage;
-
-        PageHashWalker(final MappedImage image, final DataExtents extents, final long fromPage, final long toPage)
-        {
-            this.image = image;
-            this.extents = extents;
-            this.fromPage = fromPage;
-            this.toPage = toPage;
-        }
-
-        public void run()
-        {
-            int extent = extents.firstEndingAfter(fromPage << PAGE_SHIFT);
-            long page = fromPage;
-            while (page < toPage)
-            {
-                final long dataStart = extent < extents.count() ? extents.start(extent) >>> PAGE_SHIFT : toPage;
-                final long holeEnd = Math.min(toPage, Math.max(page, dataStart));
-                for (; page < holeEnd; page++)
-                {
-                    onPage(page, ImageDigest.ZERO_PAGE_HASH);
-                }
-                if (page >= toPage)
-                {
-                    break;
-                }
-                final long dataEnd = Math.min(toPage, extents.end(extent) >>> PAGE_SHIFT);
-                for (; page < dataEnd; page++)
-                {
-                    if (wants(page))
-                    {
-                        onPage(page, ImageDigest.pageHash(image.pageAddress(page)));
-                    }
-                }
-                extent++;
-            }
-        }
-
-        boolean wants(final long page)
-        {
-            return true;
-        }
-
-        abstract void onPage(long page, long hash);
-    }
-
     private static final class HashWorker extends PageHashWalker
     {
         private final UnsafeBuffer out;
@@ -304,7 +251,7 @@ public final class PageManifest implements AutoCloseable
             this.out = out;
         }
 
-        void onPage(final long page, final long hash)
+        protected void onPage(final long page, final long hash)
         {
             out.putLong((int)ManifestDescriptor.entryOffset(page), hash, LITTLE_ENDIAN);
         }
@@ -327,7 +274,7 @@ public final class PageManifest implements AutoCloseable
             this.bitmap = bitmap;
         }
 
-        boolean wants(final long page)
+        protected boolean wants(final long page)
         {
             if (bitmap != null && bitmap.isFree(page))
             {
@@ -337,7 +284,7 @@ public final class PageManifest implements AutoCloseable
             return true;
         }
 
-        void onPage(final long page, final long hash)
+        protected void onPage(final long page, final long hash)
         {
             if (!wants(page))
             {

@@ -1,5 +1,7 @@
 package io.ramshift.engine.transfer;
 
+import io.ramshift.layout.DeviceStateDescriptor;
+import io.ramshift.layout.DeviceStateFlyweight;
 import io.ramshift.layout.EndFlyweight;
 import io.ramshift.layout.HelloAckFlyweight;
 import io.ramshift.layout.HelloFlyweight;
@@ -132,6 +134,22 @@ final class RawFrames
         result.wrap(new UnsafeBuffer(bytes), 0);
         result.encode(status, pages, digest, 0);
         return bytes.limit(result.frameLength());
+    }
+
+    /**
+     * @param total       announced bytes of the whole device state.
+     * @param chunkOffset where the chunk starts.
+     * @param chunk       chunk bytes.
+     * @return a complete DEVICE_STATE.
+     */
+    static ByteBuffer deviceState(final long total, final long chunkOffset, final byte[] chunk)
+    {
+        final ByteBuffer bytes = allocate(DeviceStateDescriptor.PAYLOAD_OFFSET + chunk.length);
+        final DeviceStateFlyweight frame = new DeviceStateFlyweight();
+        frame.wrap(new UnsafeBuffer(bytes), 0);
+        frame.encode(total, chunkOffset, chunk.length);
+        bytes.put(DeviceStateDescriptor.PAYLOAD_OFFSET, chunk);
+        return bytes.limit(frame.frameLength());
     }
 
     /**
