@@ -3,7 +3,7 @@ package io.ramshift.engine;
 /**
  * A transfer that failed: the peer refused, closed early, sent a malformed frame, or the digest differs.
  */
-public final class TransferException extends RamshiftException
+public class TransferException extends RamshiftException
 {
     private static final long serialVersionUID = 1L;
 

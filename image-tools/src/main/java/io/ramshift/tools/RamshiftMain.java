@@ -27,6 +27,7 @@ import java.io.PrintWriter;
         VerifyCommand.class,
         DirtyCommand.class,
         ConvertCommand.class,
+        QemuCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class RamshiftMain implements Runnable

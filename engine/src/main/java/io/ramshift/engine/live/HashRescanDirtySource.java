@@ -3,10 +3,12 @@ package io.ramshift.engine.live;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.PageClass;
+import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.engine.scan.RunConsumer;
 import io.ramshift.engine.transfer.ImageDigest;
 import io.ramshift.engine.transfer.PageHashLedger;
 import io.ramshift.engine.transfer.RoundSender;
+import org.agrona.collections.LongArrayList;
 
 import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
 
@@ -18,6 +20,9 @@ import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
  */
 public final class HashRescanDirtySource implements DirtySource
 {
+    /** Threads hashing in parallel (the machines this runs on have two cores; the guest is stopped or slow). */
+    public static final int THREADS = 2;
+
     private long rescanNanos;
     private long rescanBytes;
 
@@ -34,59 +39,106 @@ public final class HashRescanDirtySource implements DirtySource
     }
 
     /**
-     * Rescan every recorded page and deliver those whose hash changed.
+     * Rescan every recorded page (the image split between {@link #THREADS} threads) and deliver those whose hash
+     * changed, in page order.
      */
     public long collect(final RoundSender sender, final RunConsumer consumer)
     {
         final long start = System.nanoTime();
         final MappedImage image = sender.image();
-        final PageHashLedger ledger = sender.ledger();
         final DataExtents extents = DataExtents.of(image.path(), image.size());
-        long changed = 0;
-        long runFirst = -1;
-        long runCount = 0;
-        int extent = 0;
-        for (long page = 0, pages = image.pageCount(); page < pages; page++)
+        final Slice[] slices = new Slice[THREADS];
+        for (int i = 0; i < THREADS; i++)
         {
-            if (!ledger.isRecorded(page))
-            {
-                continue;
-            }
-            final long offset = page << PAGE_SHIFT;
-            while (extent < extents.count() && extents.end(extent) <= offset)
-            {
-                extent++;
-            }
-            final boolean allocated = extent < extents.count() && extents.start(extent) <= offset;
-            final long hash = allocated ? ImageDigest.pageHash(image.pageAddress(page)) : ImageDigest.ZERO_PAGE_HASH;
-            if (allocated)
-            {
-                rescanBytes += MappedImage.PAGE_SIZE;
-            }
-            if (hash == ledger.hash(page))
-            {
-                continue;
-            }
-            changed++;
-            if (runCount > 0 && runFirst + runCount == page)
-            {
-                runCount++;
-            }
-            else
-            {
-                if (runCount > 0)
-                {
-                    consumer.onRun(PageClass.DATA, runFirst, runCount);
-                }
-                runFirst = page;
-                runCount = 1;
-            }
+            slices[i] = new Slice(image, sender.ledger(), extents,
+                ParallelRanges.sliceStart(image.pageCount(), THREADS, i),
+                ParallelRanges.sliceStart(image.pageCount(), THREADS, i + 1));
         }
-        if (runCount > 0)
+        ParallelRanges.run("ramshift-rescan", slices);
+        long changed = 0;
+        for (final Slice slice : slices)
         {
-            consumer.onRun(PageClass.DATA, runFirst, runCount);
+            changed += slice.changed;
+            rescanBytes += slice.hashedBytes;
+            for (int i = 0, n = slice.runs.size(); i < n; i += 2)
+            {
+                consumer.onRun(PageClass.DATA, slice.runs.getLong(i), slice.runs.getLong(i + 1));
+            }
         }
         rescanNanos += System.nanoTime() - start;
         return changed;
+    }
+
+    /** Rescans one slice of the pages, collecting changed runs. */
+    private static final class Slice implements Runnable
+    {
+        private final MappedImage image;
+        private final PageHashLedger ledger;
+        private final DataExtents extents;
+        private final long fromPage;
+        private final long toPage;
+        private final LongArrayList runs = new LongArrayList();
+        private long changed;
+        private long hashedBytes;
+
+        Slice(final MappedImage image, final PageHashLedger ledger, final DataExtents extents, final long fromPage,
+            final long toPage)
+        {
+            this.image = image;
+            this.ledger = ledger;
+            this.extents = extents;
+            this.fromPage = fromPage;
+            this.toPage = toPage;
+        }
+
+        public void run()
+        {
+            long runFirst = -1;
+            long runCount = 0;
+            int extent = extents.firstEndingAfter(fromPage << PAGE_SHIFT);
+            for (long page = fromPage; page < toPage; page++)
+            {
+                if (!ledger.isRecorded(page))
+                {
+                    continue;
+                }
+                final long offset = page << PAGE_SHIFT;
+                while (extent < extents.count() && extents.end(extent) <= offset)
+                {
+                    extent++;
+                }
+                final boolean allocated = extent < extents.count() && extents.start(extent) <= offset;
+                final long hash = allocated ? ImageDigest.pageHash(image.pageAddress(page)) :
+                    ImageDigest.ZERO_PAGE_HASH;
+                if (allocated)
+                {
+                    hashedBytes += MappedImage.PAGE_SIZE;
+                }
+                if (hash == ledger.hash(page))
+                {
+                    continue;
+                }
+                changed++;
+                if (runCount > 0 && runFirst + runCount == page)
+                {
+                    runCount++;
+                }
+                else
+                {
+                    if (runCount > 0)
+                    {
+                        runs.addLong(runFirst);
+                        runs.addLong(runCount);
+                    }
+                    runFirst = page;
+                    runCount = 1;
+                }
+            }
+            if (runCount > 0)
+            {
+                runs.addLong(runFirst);
+                runs.addLong(runCount);
+            }
+        }
     }
 }

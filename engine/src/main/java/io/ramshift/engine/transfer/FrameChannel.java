@@ -149,7 +149,7 @@ public final class FrameChannel
             {
                 throw new TransferException("malformed ERROR frame from " + peer + ": " + ex.getMessage());
             }
-            throw new TransferException(peer + " reported an error: " + message);
+            throw new io.ramshift.engine.PeerErrorException(error.code(), peer + " reported an error: " + message);
         }
         return type;
     }

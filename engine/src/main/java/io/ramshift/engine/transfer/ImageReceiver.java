@@ -204,6 +204,14 @@ public final class ImageReceiver
                         " differingPages=" + readBack.differing() + " first=" + readBack.firstDiffering();
                 }
             }
+            if (readBackProblem != null)
+            {
+                for (final FrameChannel stream : streams)
+                {
+                    stream.sendError(ProtocolDescriptor.ERROR_IO, readBackProblem);
+                }
+                throw new TransferException(readBackProblem);
+            }
             if (match && options.deviceStateSink != null)
             {
                 final long loadStart = System.nanoTime();
@@ -230,10 +238,6 @@ public final class ImageReceiver
                 result.encode(match ? ProtocolDescriptor.STATUS_VERIFIED : ProtocolDescriptor.STATUS_DIGEST_MISMATCH,
                     total.pagesSent(), total.digest, total.bytesWritten);
                 stream.writeControl(result.frameLength());
-            }
-            if (readBackProblem != null)
-            {
-                throw new TransferException(readBackProblem);
             }
             if (!match)
             {

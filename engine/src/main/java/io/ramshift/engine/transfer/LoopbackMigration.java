@@ -124,6 +124,10 @@ public final class LoopbackMigration
             }
             if (task.failure != null)
             {
+                if (senderFailure != null && senderFailure != task.failure)
+                {
+                    task.failure.addSuppressed(senderFailure);
+                }
                 throw task.failure;
             }
             if (senderFailure != null)
