@@ -32,6 +32,17 @@ public final class SparseFile implements AutoCloseable
     }
 
     /**
+     * Load the native binding on a background thread (it takes about 0.2 s: jnr generates its stubs at run time),
+     * so a command that will need it soon does not wait for it on its critical path.
+     */
+    public static void preloadAsync()
+    {
+        final Thread thread = new Thread(PosixAPI::posix, "ramshift-posix-preload");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
      * Open a file for hole queries (and hole punching when writable).
      *
      * @param path     of the file.

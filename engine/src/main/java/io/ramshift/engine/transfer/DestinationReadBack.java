@@ -5,6 +5,7 @@ import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.PageHashWalker;
 import io.ramshift.engine.scan.ParallelRanges;
+import org.agrona.UnsafeApi;
 import org.agrona.collections.LongArrayList;
 
 import java.nio.file.Path;
@@ -47,7 +48,25 @@ public final class DestinationReadBack
     {
         try (MappedImage image = MappedImage.openReadOnly(path))
         {
-            final DataExtents extents = DataExtents.of(path, image.size());
+            return read(image, received, ledger, threads);
+        }
+    }
+
+    /**
+     * Read a destination back through a mapping kept open for the session (its page tables already filled by
+     * {@link #touch}, so the check in the downtime pays no page faults).
+     *
+     * @param image    read-only mapping of the destination file.
+     * @param received pages the session carried.
+     * @param ledger   hashes of what was received per page, or null.
+     * @param threads  worker threads.
+     * @return the digest of the file over the received pages, and the pages that differ from the ledger.
+     */
+    public static DestinationReadBack read(final MappedImage image, final AtomicPageBitmap received,
+        final PageHashLedger ledger, final int threads)
+    {
+        {
+            final DataExtents extents = DataExtents.of(image.path(), image.size());
             final Walker[] walkers = new Walker[threads];
             for (int i = 0; i < threads; i++)
             {
@@ -72,6 +91,25 @@ public final class DestinationReadBack
             }
             return new DestinationReadBack(digest, checked, differing, first);
         }
+    }
+
+    /**
+     * Map pages of a read-only view after they were written, one read per page, so the page faults are paid while
+     * the pages arrive rather than during the final check.
+     *
+     * @param image     read-only mapping of the destination.
+     * @param firstPage first page written.
+     * @param pageCount pages written.
+     * @return a value to keep the reads from being optimised away.
+     */
+    public static long touch(final MappedImage image, final long firstPage, final long pageCount)
+    {
+        long sum = 0;
+        for (long page = firstPage, end = firstPage + pageCount; page < end; page++)
+        {
+            sum += UnsafeApi.getByte(image.pageAddress(page));
+        }
+        return sum;
     }
 
     /** @return the image digest of the file's content over the received pages. */

@@ -4,6 +4,7 @@ import io.ramshift.engine.DestinationException;
 import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
+import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.layout.HelloAckFlyweight;
 import io.ramshift.layout.HelloFlyweight;
@@ -93,6 +94,7 @@ public final class ImageReceiver
         FrameChannel[] streams = new FrameChannel[] {firstFrames};
         SocketChannel[] extra = new SocketChannel[0];
         DestinationFile file = null;
+        MappedImage readView = null;
         try
         {
             readHello(firstFrames);
@@ -144,11 +146,17 @@ public final class ImageReceiver
             // check names the pages that differ from what was received
             final PageHashLedger ledger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ||
                 options.verifyReadBack || withDeviceState ? new PageHashLedger(pageCount) : null;
+            final boolean readBack = options.verifyReadBack || withDeviceState;
+            if (readBack)
+            {
+                readView = MappedImage.openReadOnly(destination);
+            }
             final StreamReceiver[] receivers = new StreamReceiver[streamCount];
             for (int i = 0; i < streamCount; i++)
             {
                 receivers[i] = new StreamReceiver(streams[i], file, received, pageCount, i, ledger,
                     withDeviceState && i == 0);
+                receivers[i].readView(readView);
             }
             ParallelRanges.run("ramshift-receive", receivers);
             RuntimeException failure = null;
@@ -191,17 +199,17 @@ public final class ImageReceiver
                 options.beforeVerify.accept(destination);
             }
             // a hypervisor gets its device state only over RAM proven complete in the file itself
-            if (match && (options.verifyReadBack || options.deviceStateSink != null))
+            if (match && readBack)
             {
                 final long readStart = System.nanoTime();
-                final DestinationReadBack readBack = DestinationReadBack.read(destination, received, ledger, 2);
+                final DestinationReadBack check = DestinationReadBack.read(readView, received, ledger, 2);
                 total.readBackNanos = System.nanoTime() - readStart;
-                if (readBack.digest() != endDigest || readBack.differing() > 0)
+                if (check.digest() != endDigest || check.differing() > 0)
                 {
                     match = false;
                     readBackProblem = "the destination file does not hold what was received: path=" + destination +
-                        " digest=" + Long.toHexString(readBack.digest()) + " expected=" + Long.toHexString(endDigest) +
-                        " differingPages=" + readBack.differing() + " first=" + readBack.firstDiffering();
+                        " digest=" + Long.toHexString(check.digest()) + " expected=" + Long.toHexString(endDigest) +
+                        " differingPages=" + check.differing() + " first=" + check.firstDiffering();
                 }
             }
             if (readBackProblem != null)
@@ -273,6 +281,10 @@ public final class ImageReceiver
         }
         finally
         {
+            if (readView != null)
+            {
+                readView.close();
+            }
             if (file != null)
             {
                 file.close();

@@ -2,6 +2,7 @@ package io.ramshift.engine.transfer;
 
 import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
+import io.ramshift.engine.image.MappedImage;
 import io.ramshift.layout.DeviceStateFlyweight;
 import io.ramshift.layout.EndFlyweight;
 import io.ramshift.layout.LayoutException;
@@ -42,6 +43,8 @@ final class StreamReceiver implements Runnable
     private ByteBuffer copy;
 
     private final boolean expectDeviceState;
+    private MappedImage readView;
+    private long touched;
     private final DeviceStateFlyweight deviceStateChunk = new DeviceStateFlyweight();
     private ByteBuffer deviceState;
     private long deviceStateTotal = -1;
@@ -64,6 +67,14 @@ final class StreamReceiver implements Runnable
         this.streamIndex = streamIndex;
         this.payload = frames.inBytes().duplicate();
         this.payloadBase = frames.in().addressOffset();
+    }
+
+    /**
+     * @param view read-only mapping of the destination whose pages are touched as they are written (read-back).
+     */
+    void readView(final MappedImage view)
+    {
+        this.readView = view;
     }
 
     TransferStats stats()
@@ -244,6 +255,10 @@ final class StreamReceiver implements Runnable
                 stats.hashNanos += writeStart - hashStart;
                 data.limit(position + length).position(position);
                 file.write(first << PAGE_SHIFT, data);
+                if (readView != null)
+                {
+                    touched += DestinationReadBack.touch(readView, first, count);
+                }
                 stats.fileNanos += System.nanoTime() - writeStart;
                 position += length;
                 stats.dataPages += count;
@@ -324,6 +339,10 @@ final class StreamReceiver implements Runnable
             stats.hashNanos += writeStart - hashStart;
             copy.flip();
             file.write((first + done) << PAGE_SHIFT, copy);
+            if (readView != null)
+            {
+                touched += DestinationReadBack.touch(readView, first + done, pages);
+            }
             stats.fileNanos += (hashStart - start) + (System.nanoTime() - writeStart);
             done += pages;
         }

@@ -1,0 +1,303 @@
+package io.ramshift.perf;
+
+import io.ramshift.engine.image.DataExtents;
+import io.ramshift.engine.qemu.QmpClient;
+import io.ramshift.qemurig.GuestLine;
+import io.ramshift.qemurig.QemuGuest;
+import io.ramshift.qemurig.QemuRig;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The same running QEMU guest (1 GiB, TCG, RAM in a shared file, a 64 MiB pattern rewritten at 2000 pages/s) moved
+ * to a destination QEMU on this host, in one run, by QEMU's own migration (TCP, max-bandwidth raised) and by
+ * {@code ramshift qemu migrate} (whole command, JVM start included), each several times with fresh guests, in
+ * alternating order. Downtime is the same for both: source STOP event to destination RESUME event, by QEMU's
+ * own timestamps. Every move is checked: the destination guest counts on with its pattern intact.
+ * <p>
+ * {@code ./ramshift qemu-bench [--runs N] [--mem 1G] [--json F]}
+ */
+public final class QemuBenchmark
+{
+    private static final long QMP_MS = 30_000;
+    private static final long BOOT_MS = 120_000;
+    private static final int PATTERN_MIB = 64;
+    private static final int RATE = 2000;
+
+    private final QemuRig rig;
+    private final Path work;
+    private final String ramshift;
+    private final String memory;
+    private final Map<String, List<Result>> results = new LinkedHashMap<>();
+
+    private QemuBenchmark(final QemuRig rig, final Path work, final String ramshift, final String memory)
+    {
+        this.rig = rig;
+        this.work = work;
+        this.ramshift = ramshift;
+        this.memory = memory;
+    }
+
+    /** One measured move. */
+    private record Result(double totalSeconds, double engineSeconds, double downtimeSeconds,
+        double reportedDowntimeSeconds, long bytes, long destinationAllocated)
+    {
+    }
+
+    /**
+     * @param args {@code --ramshift PATH [--runs N] [--mem SIZE] [--json FILE]}.
+     * @throws Exception when a run fails.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        String ramshift = "./ramshift";
+        int runs = 3;
+        String memory = "1G";
+        Path json = Path.of("qemu-bench-results.json");
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--ramshift" -> ramshift = args[++i];
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--mem" -> memory = args[++i];
+                case "--json" -> json = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("usage: qemu-bench [--runs N] [--mem 1G] [--json F]");
+            }
+        }
+        final QemuRig rig = QemuRig.ensureBuilt();
+        final Path work = Files.createTempDirectory(Path.of("/tmp"), "rsqb");
+        final QemuBenchmark bench = new QemuBenchmark(rig, work, ramshift, memory);
+        for (int run = 0; run < runs; run++)
+        {
+            // alternate the order so neither side always runs on a warmer machine
+            if (run % 2 == 0)
+            {
+                bench.record("QEMU migrate (tcp, max-bandwidth 10 GiB/s)", bench.qemuNative(run));
+                bench.record("ramshift qemu migrate", bench.ramshift(run, false));
+                bench.record("ramshift qemu migrate --lz4-always", bench.ramshift(run, true));
+            }
+            else
+            {
+                bench.record("ramshift qemu migrate --lz4-always", bench.ramshift(run, true));
+                bench.record("ramshift qemu migrate", bench.ramshift(run, false));
+                bench.record("QEMU migrate (tcp, max-bandwidth 10 GiB/s)", bench.qemuNative(run));
+            }
+        }
+        bench.report(json);
+        deleteTree(work);
+    }
+
+    private void record(final String name, final Result result)
+    {
+        results.computeIfAbsent(name, (k) -> new ArrayList<>()).add(result);
+        System.out.printf(Locale.ROOT, "  %-45s total %.3f s  downtime %.1f ms  bytes %,d%n", name,
+            result.totalSeconds, result.downtimeSeconds * 1e3, result.bytes);
+    }
+
+    private Result qemuNative(final int run) throws Exception
+    {
+        final Path dir = work.resolve("q" + run);
+        try (QemuGuest source = bootSource(dir.resolve("s"));
+            QemuGuest destination = QemuGuest.incoming(rig, dir.resolve("d"), memory, PATTERN_MIB, RATE))
+        {
+            final int port = freePort();
+            final QmpClient dst = destination.qmp();
+            dst.execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:" + port), QMP_MS);
+            final QmpClient src = source.qmp();
+            src.execute("migrate-set-parameters", Map.of("max-bandwidth", 10L << 30), QMP_MS);
+            src.clearEvents();
+            dst.clearEvents();
+            final long startMicros = nowMicros();
+            src.execute("migrate", Map.of("uri", "tcp:127.0.0.1:" + port), QMP_MS);
+            Map<String, Object> info;
+            final long deadline = System.currentTimeMillis() + 300_000;
+            while (true)
+            {
+                info = src.query("query-migrate", null, QMP_MS);
+                final Object status = info.get("status");
+                if ("completed".equals(status))
+                {
+                    break;
+                }
+                if ("failed".equals(status) || "cancelled".equals(status) || System.currentTimeMillis() > deadline)
+                {
+                    throw new IllegalStateException("QEMU migration " + status + ": " + info);
+                }
+                Thread.sleep(5);
+            }
+            final long stopMicros = QmpClient.eventMicros(src.awaitEvent("STOP", QMP_MS));
+            final long resumeMicros = QmpClient.eventMicros(dst.awaitEvent("RESUME", QMP_MS));
+            final Map<?, ?> ram = (Map<?, ?>)info.get("ram");
+            final long bytes = ((Number)ram.get("transferred")).longValue();
+            final double reported = ((Number)info.get("downtime")).doubleValue() / 1e3;
+            final double engine = ((Number)info.get("total-time")).doubleValue() / 1e3;
+            checkContinues(source, destination);
+            return new Result((resumeMicros - startMicros) / 1e6, engine, (resumeMicros - stopMicros) / 1e6, reported,
+                bytes, DataExtents.allocatedBytes(destination.ramFile()));
+        }
+    }
+
+    private Result ramshift(final int run, final boolean lz4Always) throws Exception
+    {
+        final Path dir = work.resolve("r" + run + (lz4Always ? "z" : ""));
+        try (QemuGuest source = bootSource(dir.resolve("s"));
+            QemuGuest destination = QemuGuest.incoming(rig, dir.resolve("d"), memory, PATTERN_MIB, RATE))
+        {
+            destination.qmp();
+            destination.releaseQmp();
+            source.releaseQmp();
+            final List<String> command = new ArrayList<>(List.of(ramshift, "qemu", "migrate",
+                "--source-qmp", source.qmpSocket().toString(), "--source-ram", source.ramFile().toString(),
+                "--dest-qmp", destination.qmpSocket().toString(), "--dest-ram", destination.ramFile().toString(),
+                "--json"));
+            if (lz4Always)
+            {
+                command.add("--lz4-always");
+            }
+            final long start = System.nanoTime();
+            final Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+            final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            final String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0)
+            {
+                process.destroyForcibly();
+                throw new IllegalStateException("ramshift qemu migrate failed: " + out + err);
+            }
+            final double wall = (System.nanoTime() - start) / 1e9;
+            checkContinues(source, destination);
+            return new Result(wall, jsonDouble(out, "totalSeconds"), jsonDouble(out, "downtimeSeconds"),
+                jsonDouble(out, "downtimeSeconds"), (long)jsonDouble(out, "bytesOnWire"),
+                DataExtents.allocatedBytes(destination.ramFile()));
+        }
+    }
+
+    private QemuGuest bootSource(final Path dir)
+    {
+        final QemuGuest source = QemuGuest.boot(rig, dir, memory, PATTERN_MIB, RATE);
+        try
+        {
+            source.awaitLine((line) -> line.counter() >= 3 && line.ok(), BOOT_MS);
+            return source;
+        }
+        catch (final RuntimeException ex)
+        {
+            source.close();
+            throw ex;
+        }
+    }
+
+    private static void checkContinues(final QemuGuest source, final QemuGuest destination)
+    {
+        final List<GuestLine> before = source.lines();
+        final long last = before.get(before.size() - 1).counter();
+        final GuestLine next = destination.awaitLine((line) -> line.counter() >= last + 2, 60_000);
+        for (final GuestLine line : destination.lines())
+        {
+            if (!line.ok())
+            {
+                throw new IllegalStateException("destination guest pattern broken: " + line);
+            }
+        }
+        if (next.counter() > last + 4)
+        {
+            throw new IllegalStateException("destination counter jumped: " + last + " -> " + next);
+        }
+    }
+
+    private void report(final Path json) throws IOException
+    {
+        final List<String> names = new ArrayList<>(results.keySet());
+        final String qemu = names.get(0).startsWith("QEMU") ? names.get(0) : names.get(names.size() - 1);
+        final double qemuTotal = median(results.get(qemu), Result::totalSeconds);
+        final double qemuBytes = median(results.get(qemu), (r) -> (double)r.bytes);
+        final StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%n%d-run medians, %s guest, %d MiB pattern rewritten at %d pages/s:%n%n",
+            results.get(qemu).size(), memory, PATTERN_MIB, RATE));
+        out.append("| tool | total (s) | engine (s) | downtime STOP→RESUME (ms) | downtime reported (ms) | bytes on the " +
+            "wire | destination allocated | total vs QEMU | bytes vs QEMU |\n|---|---|---|---|---|---|---|---|---|\n");
+        final StringBuilder data = new StringBuilder("{\"memory\":\"" + memory + "\",\"tools\":[");
+        for (int i = 0; i < names.size(); i++)
+        {
+            final List<Result> list = results.get(names.get(i));
+            final double total = median(list, Result::totalSeconds);
+            final double engine = median(list, Result::engineSeconds);
+            final double downtime = median(list, Result::downtimeSeconds);
+            final double reported = median(list, Result::reportedDowntimeSeconds);
+            final double bytes = median(list, (r) -> (double)r.bytes);
+            final double allocated = median(list, (r) -> (double)r.destinationAllocated);
+            out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.1f | %.1f | %,.0f | %,.0f | %.2f | %.2f |%n",
+                names.get(i), total, engine, downtime * 1e3, reported * 1e3, bytes, allocated, total / qemuTotal,
+                bytes / qemuBytes));
+            data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                "{\"tool\":\"%s\",\"runs\":%d,\"totalSeconds\":%.4f,\"engineSeconds\":%.4f,\"downtimeSeconds\":%.4f," +
+                    "\"reportedDowntimeSeconds\":%.4f,\"bytes\":%.0f,\"destinationAllocated\":%.0f," +
+                    "\"totalVsQemu\":%.3f,\"bytesVsQemu\":%.3f,\"totalsSeconds\":%s}",
+                names.get(i), list.size(), total, engine, downtime, reported, bytes, allocated, total / qemuTotal,
+                bytes / qemuBytes, Arrays.toString(list.stream().mapToDouble(Result::totalSeconds).toArray())));
+        }
+        data.append("]}");
+        System.out.println(out);
+        Files.writeString(json, data.toString());
+        System.out.println("wrote " + json.toAbsolutePath());
+    }
+
+    private static double median(final List<Result> list, final java.util.function.ToDoubleFunction<Result> field)
+    {
+        final double[] values = list.stream().mapToDouble(field).sorted().toArray();
+        final int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static double jsonDouble(final String json, final String name)
+    {
+        final int at = json.indexOf("\"" + name + "\":");
+        if (at < 0)
+        {
+            throw new IllegalStateException("no " + name + " in " + json);
+        }
+        int end = at + name.length() + 3;
+        while (end < json.length() && ",}".indexOf(json.charAt(end)) < 0)
+        {
+            end++;
+        }
+        return Double.parseDouble(json.substring(at + name.length() + 3, end));
+    }
+
+    private static long nowMicros()
+    {
+        final Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(final Path dir) throws IOException
+    {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir))
+        {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
