@@ -41,6 +41,7 @@ public final class QemuBenchmark
     private final String ramshift;
     private final String memory;
     private final Map<String, List<Result>> results = new LinkedHashMap<>();
+    private final Map<String, List<String>> failures = new LinkedHashMap<>();
 
     private QemuBenchmark(final QemuRig rig, final Path work, final String ramshift, final String memory)
     {
@@ -80,24 +81,41 @@ public final class QemuBenchmark
         final QemuRig rig = QemuRig.ensureBuilt();
         final Path work = Files.createTempDirectory(Path.of("/tmp"), "rsqb");
         final QemuBenchmark bench = new QemuBenchmark(rig, work, ramshift, memory);
+        final String qemu = "QEMU migrate (tcp, max-bandwidth 10 GiB/s)";
+        final String adaptive = "ramshift qemu migrate";
+        final String lz4 = "ramshift qemu migrate --lz4-always";
         for (int run = 0; run < runs; run++)
         {
             // alternate the order so neither side always runs on a warmer machine
-            if (run % 2 == 0)
+            final String[] order = run % 2 == 0 ? new String[] {qemu, adaptive, lz4} : new String[] {lz4, adaptive, qemu};
+            for (final String name : order)
             {
-                bench.record("QEMU migrate (tcp, max-bandwidth 10 GiB/s)", bench.qemuNative(run));
-                bench.record("ramshift qemu migrate", bench.ramshift(run, false));
-                bench.record("ramshift qemu migrate --lz4-always", bench.ramshift(run, true));
-            }
-            else
-            {
-                bench.record("ramshift qemu migrate --lz4-always", bench.ramshift(run, true));
-                bench.record("ramshift qemu migrate", bench.ramshift(run, false));
-                bench.record("QEMU migrate (tcp, max-bandwidth 10 GiB/s)", bench.qemuNative(run));
+                bench.measure(name, run);
             }
         }
         bench.report(json);
         deleteTree(work);
+    }
+
+    private void measure(final String name, final int run)
+    {
+        try
+        {
+            record(name, name.startsWith("QEMU") ? qemuNative(run) : ramshift(run, name.endsWith("--lz4-always")));
+        }
+        catch (final Exception ex)
+        {
+            // a move that breaks the guest is a result too: counted and reported, not hidden
+            failures.computeIfAbsent(name, (k) -> new ArrayList<>()).add(firstLines(ex.getMessage()));
+            results.computeIfAbsent(name, (k) -> new ArrayList<>());
+            System.out.printf(Locale.ROOT, "  %-45s FAILED: %s%n", name, firstLines(ex.getMessage()));
+        }
+    }
+
+    private static String firstLines(final String message)
+    {
+        final String text = String.valueOf(message).replace('\n', ' ');
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
     private void record(final String name, final Result result)
@@ -220,33 +238,52 @@ public final class QemuBenchmark
     private void report(final Path json) throws IOException
     {
         final List<String> names = new ArrayList<>(results.keySet());
-        final String qemu = names.get(0).startsWith("QEMU") ? names.get(0) : names.get(names.size() - 1);
+        names.sort((a, b) -> Boolean.compare(!a.startsWith("QEMU"), !b.startsWith("QEMU")));
+        final String qemu = names.get(0);
         final double qemuTotal = median(results.get(qemu), Result::totalSeconds);
         final double qemuBytes = median(results.get(qemu), (r) -> (double)r.bytes);
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%n%d-run medians, %s guest, %d MiB pattern rewritten at %d pages/s:%n%n",
             results.get(qemu).size(), memory, PATTERN_MIB, RATE));
-        out.append("| tool | total (s) | engine (s) | downtime STOP→RESUME (ms) | downtime reported (ms) | bytes on the " +
-            "wire | destination allocated | total vs QEMU | bytes vs QEMU |\n|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| tool | runs ok / failed | total (s) | engine (s) | downtime STOP→RESUME (ms) | downtime reported (ms) | bytes on the " +
+            "wire | destination allocated | total vs QEMU | bytes vs QEMU |\n|---|---|---|---|---|---|---|---|---|---|\n");
         final StringBuilder data = new StringBuilder("{\"memory\":\"" + memory + "\",\"tools\":[");
         for (int i = 0; i < names.size(); i++)
         {
             final List<Result> list = results.get(names.get(i));
+            final int failed = failures.getOrDefault(names.get(i), List.of()).size();
+            if (list.isEmpty())
+            {
+                out.append(String.format(Locale.ROOT, "| %s | 0 / %d | | | | | | | | |%n", names.get(i), failed));
+                continue;
+            }
             final double total = median(list, Result::totalSeconds);
             final double engine = median(list, Result::engineSeconds);
             final double downtime = median(list, Result::downtimeSeconds);
             final double reported = median(list, Result::reportedDowntimeSeconds);
             final double bytes = median(list, (r) -> (double)r.bytes);
             final double allocated = median(list, (r) -> (double)r.destinationAllocated);
-            out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.1f | %.1f | %,.0f | %,.0f | %.2f | %.2f |%n",
-                names.get(i), total, engine, downtime * 1e3, reported * 1e3, bytes, allocated, total / qemuTotal,
+            out.append(String.format(Locale.ROOT, "| %s | %d / %d | %.3f | %.3f | %.1f | %.1f | %,.0f | %,.0f | %.2f | " +
+                "%.2f |%n", names.get(i), list.size(), failed, total, engine, downtime * 1e3, reported * 1e3, bytes, allocated, total / qemuTotal,
                 bytes / qemuBytes));
             data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                "{\"tool\":\"%s\",\"runs\":%d,\"totalSeconds\":%.4f,\"engineSeconds\":%.4f,\"downtimeSeconds\":%.4f," +
+                "{\"tool\":\"%s\",\"failed\":%d,\"runs\":%d,\"totalSeconds\":%.4f,\"engineSeconds\":%.4f,\"downtimeSeconds\":%.4f," +
                     "\"reportedDowntimeSeconds\":%.4f,\"bytes\":%.0f,\"destinationAllocated\":%.0f," +
                     "\"totalVsQemu\":%.3f,\"bytesVsQemu\":%.3f,\"totalsSeconds\":%s}",
-                names.get(i), list.size(), total, engine, downtime, reported, bytes, allocated, total / qemuTotal,
+                names.get(i), failed, list.size(), total, engine, downtime, reported, bytes, allocated, total / qemuTotal,
                 bytes / qemuBytes, Arrays.toString(list.stream().mapToDouble(Result::totalSeconds).toArray())));
+        }
+        data.append("],\"failures\":[");
+        boolean first = true;
+        for (final Map.Entry<String, List<String>> entry : failures.entrySet())
+        {
+            for (final String reason : entry.getValue())
+            {
+                out.append(String.format(Locale.ROOT, "%nFAILED %s: %s", entry.getKey(), reason));
+                data.append(first ? "" : ",").append("{\"tool\":\"").append(entry.getKey()).append("\",\"reason\":\"")
+                    .append(reason.replace("\\", "/").replace("\"", "'")).append("\"}");
+                first = false;
+            }
         }
         data.append("]}");
         System.out.println(out);
@@ -258,6 +295,10 @@ public final class QemuBenchmark
     {
         final double[] values = list.stream().mapToDouble(field).sorted().toArray();
         final int n = values.length;
+        if (n == 0)
+        {
+            return Double.NaN;
+        }
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
