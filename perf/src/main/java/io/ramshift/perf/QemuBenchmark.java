@@ -34,7 +34,8 @@ public final class QemuBenchmark
     private static final long QMP_MS = 30_000;
     private static final long BOOT_MS = 120_000;
     private static final int PATTERN_MIB = 64;
-    private static final int RATE = 2000;
+    private static int rate = 2000;
+    private static long qemuBandwidth = 10L << 30;
 
     private final QemuRig rig;
     private final Path work;
@@ -67,6 +68,7 @@ public final class QemuBenchmark
         int runs = 3;
         String memory = "1G";
         Path json = Path.of("qemu-bench-results.json");
+        List<String> tools = List.of("qemu", "ramshift", "ramshift-lz4");
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -75,7 +77,11 @@ public final class QemuBenchmark
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--mem" -> memory = args[++i];
                 case "--json" -> json = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("usage: qemu-bench [--runs N] [--mem 1G] [--json F]");
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--qemu-bandwidth" -> qemuBandwidth = Long.parseLong(args[++i]);
+                case "--tools" -> tools = Arrays.asList(args[++i].split(","));
+                default -> throw new IllegalArgumentException("usage: qemu-bench [--runs N] [--mem 1G] [--json F] " +
+                    "[--rate PAGES/s] [--qemu-bandwidth BYTES/s] [--tools qemu,ramshift,ramshift-lz4]");
             }
         }
         final QemuRig rig = QemuRig.ensureBuilt();
@@ -90,7 +96,11 @@ public final class QemuBenchmark
             final String[] order = run % 2 == 0 ? new String[] {qemu, adaptive, lz4} : new String[] {lz4, adaptive, qemu};
             for (final String name : order)
             {
-                bench.measure(name, run);
+                final String key = name == qemu ? "qemu" : name == adaptive ? "ramshift" : "ramshift-lz4";
+                if (tools.contains(key))
+                {
+                    bench.measure(name, run);
+                }
             }
         }
         bench.report(json);
@@ -129,13 +139,13 @@ public final class QemuBenchmark
     {
         final Path dir = work.resolve("q" + run);
         try (QemuGuest source = bootSource(dir.resolve("s"));
-            QemuGuest destination = QemuGuest.incoming(rig, dir.resolve("d"), memory, PATTERN_MIB, RATE))
+            QemuGuest destination = QemuGuest.incoming(rig, dir.resolve("d"), memory, PATTERN_MIB, rate))
         {
             final int port = freePort();
             final QmpClient dst = destination.qmp();
             dst.execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:" + port), QMP_MS);
             final QmpClient src = source.qmp();
-            src.execute("migrate-set-parameters", Map.of("max-bandwidth", 10L << 30), QMP_MS);
+            src.execute("migrate-set-parameters", Map.of("max-bandwidth", qemuBandwidth), QMP_MS);
             src.clearEvents();
             dst.clearEvents();
             final long startMicros = nowMicros();
@@ -172,7 +182,7 @@ public final class QemuBenchmark
     {
         final Path dir = work.resolve("r" + run + (lz4Always ? "z" : ""));
         try (QemuGuest source = bootSource(dir.resolve("s"));
-            QemuGuest destination = QemuGuest.incoming(rig, dir.resolve("d"), memory, PATTERN_MIB, RATE))
+            QemuGuest destination = QemuGuest.incoming(rig, dir.resolve("d"), memory, PATTERN_MIB, rate))
         {
             destination.qmp();
             destination.releaseQmp();
@@ -204,7 +214,7 @@ public final class QemuBenchmark
 
     private QemuGuest bootSource(final Path dir)
     {
-        final QemuGuest source = QemuGuest.boot(rig, dir, memory, PATTERN_MIB, RATE);
+        final QemuGuest source = QemuGuest.boot(rig, dir, memory, PATTERN_MIB, rate);
         try
         {
             source.awaitLine((line) -> line.counter() >= 3 && line.ok(), BOOT_MS);
@@ -244,7 +254,7 @@ public final class QemuBenchmark
         final double qemuBytes = median(results.get(qemu), (r) -> (double)r.bytes);
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%n%d-run medians, %s guest, %d MiB pattern rewritten at %d pages/s:%n%n",
-            results.get(qemu).size(), memory, PATTERN_MIB, RATE));
+            results.get(qemu).size(), memory, PATTERN_MIB, rate));
         out.append("| tool | runs ok / failed | total (s) | engine (s) | downtime STOP→RESUME (ms) | downtime reported (ms) | bytes on the " +
             "wire | destination allocated | total vs QEMU | bytes vs QEMU |\n|---|---|---|---|---|---|---|---|---|---|\n");
         final StringBuilder data = new StringBuilder("{\"memory\":\"" + memory + "\",\"tools\":[");
