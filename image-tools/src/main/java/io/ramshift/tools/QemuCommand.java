@@ -15,6 +15,21 @@ final class QemuCommand implements Runnable
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Start loading what every qemu subcommand needs at once — the JSON reader for QMP and jnr for SEEK_DATA on the
+     * sparse RAM file, ~0.3 s together on a cold JVM — on a background thread while the command line is parsed.
+     */
+    static void preloadAsync()
+    {
+        final Thread thread = new Thread(() ->
+        {
+            io.ramshift.engine.qemu.QmpClient.preload();
+            io.ramshift.engine.image.SparseFile.preload();
+        }, "ramshift-qemu-preload");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     public void run()
     {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: migrate, send or receive");

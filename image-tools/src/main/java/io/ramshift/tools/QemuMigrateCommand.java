@@ -45,8 +45,6 @@ final class QemuMigrateCommand implements Callable<Integer>
 
     public Integer call()
     {
-        // jnr (SEEK_DATA on the sparse RAM file) takes ~0.2 s to load: overlap it with the QMP handshakes
-        io.ramshift.engine.image.SparseFile.preloadAsync();
         final long start = System.nanoTime();
         final TransferOptions options = transfer.toOptions();
         try (QemuDestinationSession destination = QemuDestinationSession.open(destQmp, destRam, qemu);

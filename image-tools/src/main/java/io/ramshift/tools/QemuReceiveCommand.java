@@ -50,8 +50,6 @@ final class QemuReceiveCommand implements Callable<Integer>
 
     public Integer call()
     {
-        // jnr (SEEK_DATA on the sparse RAM file) takes ~0.2 s to load: overlap it with the QMP handshakes
-        io.ramshift.engine.image.SparseFile.preloadAsync();
         final InetSocketAddress address = HostPort.parse(listen, "0.0.0.0", spec.commandLine());
         final TransferOptions options = transfer.toOptions();
         final TransferStats stats;

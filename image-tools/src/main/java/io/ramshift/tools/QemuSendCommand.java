@@ -48,8 +48,6 @@ final class QemuSendCommand implements Callable<Integer>
 
     public Integer call()
     {
-        // jnr (SEEK_DATA on the sparse RAM file) takes ~0.2 s to load: overlap it with the QMP handshakes
-        io.ramshift.engine.image.SparseFile.preloadAsync();
         final long start = System.nanoTime();
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
         final TransferOptions options = transfer.toOptions();

@@ -54,7 +54,7 @@ public final class QemuBenchmark
 
     /** One measured move. */
     private record Result(double totalSeconds, double engineSeconds, double downtimeSeconds,
-        double reportedDowntimeSeconds, long bytes, long destinationAllocated)
+        double reportedDowntimeSeconds, long bytes, long destinationAllocated, String guestFailure)
     {
     }
 
@@ -131,8 +131,13 @@ public final class QemuBenchmark
     private void record(final String name, final Result result)
     {
         results.computeIfAbsent(name, (k) -> new ArrayList<>()).add(result);
-        System.out.printf(Locale.ROOT, "  %-45s total %.3f s  downtime %.1f ms  bytes %,d%n", name,
-            result.totalSeconds, result.downtimeSeconds * 1e3, result.bytes);
+        if (result.guestFailure != null)
+        {
+            failures.computeIfAbsent(name, (k) -> new ArrayList<>()).add(result.guestFailure);
+        }
+        System.out.printf(Locale.ROOT, "  %-45s total %.3f s  downtime %.1f ms  bytes %,d  guest %s%n", name,
+            result.totalSeconds, result.downtimeSeconds * 1e3, result.bytes,
+            result.guestFailure == null ? "OK" : "BROKEN: " + result.guestFailure);
     }
 
     private Result qemuNative(final int run) throws Exception
@@ -172,9 +177,9 @@ public final class QemuBenchmark
             final long bytes = ((Number)ram.get("transferred")).longValue();
             final double reported = ((Number)info.get("downtime")).doubleValue() / 1e3;
             final double engine = ((Number)info.get("total-time")).doubleValue() / 1e3;
-            checkContinues(source, destination);
+            final long allocated = DataExtents.allocatedBytes(destination.ramFile());
             return new Result((resumeMicros - startMicros) / 1e6, engine, (resumeMicros - stopMicros) / 1e6, reported,
-                bytes, DataExtents.allocatedBytes(destination.ramFile()));
+                bytes, allocated, checkContinues(source, destination));
         }
     }
 
@@ -205,10 +210,10 @@ public final class QemuBenchmark
                 throw new IllegalStateException("ramshift qemu migrate failed: " + out + err);
             }
             final double wall = (System.nanoTime() - start) / 1e9;
-            checkContinues(source, destination);
+            final long allocated = DataExtents.allocatedBytes(destination.ramFile());
             return new Result(wall, jsonDouble(out, "totalSeconds"), jsonDouble(out, "downtimeSeconds"),
-                jsonDouble(out, "downtimeSeconds"), (long)jsonDouble(out, "bytesOnWire"),
-                DataExtents.allocatedBytes(destination.ramFile()));
+                jsonDouble(out, "downtimeSeconds"), (long)jsonDouble(out, "bytesOnWire"), allocated,
+                checkContinues(source, destination));
         }
     }
 
@@ -227,21 +232,32 @@ public final class QemuBenchmark
         }
     }
 
-    private static void checkContinues(final QemuGuest source, final QemuGuest destination)
+    /**
+     * @return null when the destination guest counts on from the source's last value with its pattern intact,
+     * else what went wrong (the console's last line).
+     */
+    private static String checkContinues(final QemuGuest source, final QemuGuest destination)
     {
         final List<GuestLine> before = source.lines();
         final long last = before.get(before.size() - 1).counter();
-        final GuestLine next = destination.awaitLine((line) -> line.counter() >= last + 2, 60_000);
-        for (final GuestLine line : destination.lines())
+        try
         {
-            if (!line.ok())
+            final GuestLine next = destination.awaitLine((line) -> line.counter() >= last + 2, 60_000);
+            for (final GuestLine line : destination.lines())
             {
-                throw new IllegalStateException("destination guest pattern broken: " + line);
+                if (!line.ok())
+                {
+                    return "destination guest pattern broken: " + line;
+                }
             }
+            return next.counter() > last + 4 ? "destination counter jumped: " + last + " -> " + next : null;
         }
-        if (next.counter() > last + 4)
+        catch (final RuntimeException ex)
         {
-            throw new IllegalStateException("destination counter jumped: " + last + " -> " + next);
+            final String tail = destination.consoleTail();
+            final int panic = tail.indexOf("Kernel panic");
+            return "destination guest died: " + (panic >= 0 ? tail.substring(panic).split("\n")[0] :
+                firstLines(ex.getMessage()));
         }
     }
 
@@ -255,7 +271,7 @@ public final class QemuBenchmark
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%n%d-run medians, %s guest, %d MiB pattern rewritten at %d pages/s:%n%n",
             results.get(qemu).size(), memory, PATTERN_MIB, rate));
-        out.append("| tool | runs ok / failed | total (s) | engine (s) | downtime STOP→RESUME (ms) | downtime reported (ms) | bytes on the " +
+        out.append("| tool | guest OK after the move / runs | total (s) | engine (s) | downtime STOP→RESUME (ms) | downtime reported (ms) | bytes on the " +
             "wire | destination allocated | total vs QEMU | bytes vs QEMU |\n|---|---|---|---|---|---|---|---|---|---|\n");
         final StringBuilder data = new StringBuilder("{\"memory\":\"" + memory + "\",\"tools\":[");
         for (int i = 0; i < names.size(); i++)
@@ -267,6 +283,7 @@ public final class QemuBenchmark
                 out.append(String.format(Locale.ROOT, "| %s | 0 / %d | | | | | | | | |%n", names.get(i), failed));
                 continue;
             }
+            final long healthy = list.stream().filter((r) -> r.guestFailure == null).count();
             final double total = median(list, Result::totalSeconds);
             final double engine = median(list, Result::engineSeconds);
             final double downtime = median(list, Result::downtimeSeconds);
@@ -274,7 +291,7 @@ public final class QemuBenchmark
             final double bytes = median(list, (r) -> (double)r.bytes);
             final double allocated = median(list, (r) -> (double)r.destinationAllocated);
             out.append(String.format(Locale.ROOT, "| %s | %d / %d | %.3f | %.3f | %.1f | %.1f | %,.0f | %,.0f | %.2f | " +
-                "%.2f |%n", names.get(i), list.size(), failed, total, engine, downtime * 1e3, reported * 1e3, bytes, allocated, total / qemuTotal,
+                "%.2f |%n", names.get(i), healthy, list.size(), total, engine, downtime * 1e3, reported * 1e3, bytes, allocated, total / qemuTotal,
                 bytes / qemuBytes));
             data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                 "{\"tool\":\"%s\",\"failed\":%d,\"runs\":%d,\"totalSeconds\":%.4f,\"engineSeconds\":%.4f,\"downtimeSeconds\":%.4f," +

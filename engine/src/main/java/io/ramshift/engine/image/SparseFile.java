@@ -32,14 +32,12 @@ public final class SparseFile implements AutoCloseable
     }
 
     /**
-     * Load the native binding on a background thread (it takes about 0.2 s: jnr generates its stubs at run time),
-     * so a command that will need it soon does not wait for it on its critical path.
+     * Load the native binding now (it takes about 0.2 s: jnr generates its stubs at run time), e.g. on a
+     * background thread of a command that will need it soon.
      */
-    public static void preloadAsync()
+    public static void preload()
     {
-        final Thread thread = new Thread(PosixAPI::posix, "ramshift-posix-preload");
-        thread.setDaemon(true);
-        thread.start();
+        PosixAPI.posix();
     }
 
     /**

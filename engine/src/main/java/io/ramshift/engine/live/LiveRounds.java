@@ -12,7 +12,8 @@ import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
 
 /**
  * The rounds of a live pre-copy after the bulk round: resend what changed, round after round, until the final
- * round is estimated to fit the downtime limit (changed bytes / bandwidth measured in the last round), or a
+ * round is estimated to fit the downtime limit (collection time plus changed bytes / bandwidth measured in the
+ * last round), or sending what changed costs less than a quarter of collecting it (more rounds cannot help), or a
  * round or time limit is reached; then run the stop hook (the guest stops), collect once more, send the final
  * round and return, so the stream can end the session with its digest and wait for the verified result.
  */
@@ -81,9 +82,14 @@ public final class LiveRounds implements RoundDriver, RunConsumer
             final long dirtyPages = source.collect(sender, this);
             now = System.nanoTime();
             // the final round collects once more (a rescan may cost more than sending) and then sends
-            estimatedFinalNanos = (now - collectStart) +
-                (long)(dirtyPages * (double)PAGE_SIZE / Math.max(bytesPerNano, 1e-3));
-            final boolean converged = estimatedFinalNanos <= downtimeLimitNanos;
+            final long collectNanos = now - collectStart;
+            final long sendNanos = (long)(dirtyPages * (double)PAGE_SIZE / Math.max(bytesPerNano, 1e-3));
+            estimatedFinalNanos = collectNanos + sendNanos;
+            // also converged, once the bulk round's backlog went in round 1, when what is left to send costs less
+            // than a quarter of collecting it: another round pays the collection again and cannot shorten the final
+            // round by more than that (a hash rescan's fixed cost may alone exceed the limit)
+            final boolean converged = estimatedFinalNanos <= downtimeLimitNanos ||
+                round >= 2 && sendNanos <= collectNanos / 4;
             if (converged || round > maxRounds || now - startNanos >= maxNanos)
             {
                 forcedStop = !converged;
