@@ -45,6 +45,12 @@ public final class ProtocolDescriptor
     public static final int TYPE_ERROR = 6;
     /** Frame type: a chunk of the hypervisor's device state, after the final round and before END. */
     public static final int TYPE_DEVICE_STATE = 7;
+    /** Frame type: delta session, receiver → sender: hashes of the destination's 2 MiB chunks. */
+    public static final int TYPE_DEST_SUMMARY = 8;
+    /** Frame type: delta session, sender → receiver: chunks whose page hashes the sender needs. */
+    public static final int TYPE_CHUNK_REQUEST = 9;
+    /** Frame type: delta session, receiver → sender: the page hashes of requested chunks. */
+    public static final int TYPE_PAGE_HASHES = 10;
 
     /** Payload encoding: page bytes as they are. */
     public static final int ENCODING_RAW = 1;
@@ -57,6 +63,9 @@ public final class ProtocolDescriptor
     public static final int RUN_DATA = 2;
     /** Run kind: pages equal to pages already sent on the same stream, starting at the entry's reference page. */
     public static final int RUN_DUP = 3;
+    /** Run kind (delta sessions): pages equal to the destination's own pages starting at the reference page, which
+     * this session has not written. */
+    public static final int RUN_COPY = 4;
 
     /** HELLO option: the receiver may grow or shrink an existing destination of another size. */
     public static final long OPTION_RESIZE = 1L;
@@ -70,9 +79,18 @@ public final class ProtocolDescriptor
     public static final long OPTION_LIVE = 1L << 4;
     /** HELLO option: DEVICE_STATE frames follow the final round; the receiver must hand them to its hypervisor. */
     public static final long OPTION_DEVICE_STATE = 1L << 5;
+    /** HELLO option: a delta session: the destination holds an earlier copy; only pages that differ travel. */
+    public static final long OPTION_DELTA = 1L << 6;
     /** Every option bit v1 knows; others are refused. */
     public static final long KNOWN_OPTIONS =
-        OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE | OPTION_DEVICE_STATE;
+        OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE | OPTION_DEVICE_STATE | OPTION_DELTA;
+
+    /** Pages per chunk of a delta summary (2 MiB of 4 KiB pages). */
+    public static final int DELTA_CHUNK_PAGES = 512;
+    /** Flag of a delta frame: the last frame of its kind in this exchange. */
+    public static final int DELTA_FLAG_LAST = 1;
+    /** Flag of a DEST_SUMMARY: the hashes come from a valid manifest (not hashed for this session). */
+    public static final int DELTA_FLAG_FROM_MANIFEST = 2;
 
     /** Upper bound of a device state (QEMU's for a small guest is about 320 KB, plus video RAM if any). */
     public static final long MAX_DEVICE_STATE_LENGTH = 256L * 1024 * 1024;
@@ -117,6 +135,9 @@ public final class ProtocolDescriptor
             case TYPE_RESULT: return "RESULT";
             case TYPE_ERROR: return "ERROR";
             case TYPE_DEVICE_STATE: return "DEVICE_STATE";
+            case TYPE_DEST_SUMMARY: return "DEST_SUMMARY";
+            case TYPE_CHUNK_REQUEST: return "CHUNK_REQUEST";
+            case TYPE_PAGE_HASHES: return "PAGE_HASHES";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -142,16 +142,17 @@ public final class RunBatchFlyweight extends FrameFlyweight
             {
                 dataPages += count;
             }
-            else if (kind == RUN_DUP)
+            else if (kind == RUN_DUP || kind == RUN_COPY)
             {
+                final String name = kind == RUN_DUP ? "DUP" : "COPY";
                 if (reference < 0 || reference >= pageCount || count > pageCount - reference)
                 {
-                    throw new LayoutException("DUP reference past image end: run=" + i + " reference=" + reference +
-                        " count=" + count + " pages=" + pageCount);
+                    throw new LayoutException(name + " reference past image end: run=" + i + " reference=" +
+                        reference + " count=" + count + " pages=" + pageCount);
                 }
                 if (reference < first + count && first < reference + count)
                 {
-                    throw new LayoutException("DUP run overlaps its source: run=" + i + " page=" + first +
+                    throw new LayoutException(name + " run overlaps its source: run=" + i + " page=" + first +
                         " reference=" + reference + " count=" + count);
                 }
                 continue;
@@ -162,7 +163,7 @@ public final class RunBatchFlyweight extends FrameFlyweight
             }
             if (reference != 0)
             {
-                throw new LayoutException("reference set on a run that is not DUP: run=" + i + " reference=" +
+                throw new LayoutException("reference set on a run that is not DUP or COPY: run=" + i + " reference=" +
                     reference);
             }
         }

@@ -111,6 +111,29 @@ public final class AtomicPageBitmap
     }
 
     /**
+     * @param first first page.
+     * @param count pages.
+     * @return true when none of the pages is set.
+     */
+    public boolean noneSet(final long first, final long count)
+    {
+        long page = first;
+        final long end = first + count;
+        while (page < end)
+        {
+            final int bit = (int)(page & 63);
+            final int bits = (int)Math.min(64 - bit, end - page);
+            final long mask = bits == 64 ? -1L : ((1L << bits) - 1) << bit;
+            if ((words.getLongVolatile((int)(page >>> 6) << 3) & mask) != 0)
+            {
+                return false;
+            }
+            page += bits;
+        }
+        return true;
+    }
+
+    /**
      * @param wordIndex index of a word.
      * @return its bits (a volatile read).
      */

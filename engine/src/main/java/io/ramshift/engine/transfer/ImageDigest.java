@@ -29,6 +29,16 @@ public final class ImageDigest
     }
 
     /**
+     * @param address native address.
+     * @param length  bytes.
+     * @return xxh3 of the bytes.
+     */
+    public static long bytesHash(final long address, final long length)
+    {
+        return XXH3.hashMemory(address, length);
+    }
+
+    /**
      * @param page     index of the page.
      * @param pageHash xxh3 of its bytes.
      * @return the page's term of the digest.

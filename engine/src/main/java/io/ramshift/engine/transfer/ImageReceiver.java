@@ -117,6 +117,11 @@ public final class ImageReceiver
                 firstFrames.sendError(ProtocolDescriptor.ERROR_DESTINATION, message);
                 throw new DestinationException(message);
             }
+            final boolean delta = (helloOptions & ProtocolDescriptor.OPTION_DELTA) != 0;
+            if (delta && streamCount != 1)
+            {
+                throw new LayoutException("a delta session runs on one stream: streams=" + streamCount);
+            }
             total.imagePages = pageCount;
             total.imageBytes = imageSize;
             total.streams = streamCount;
@@ -144,8 +149,21 @@ public final class ImageReceiver
             final AtomicPageBitmap received = new AtomicPageBitmap(pageCount);
             // a live session sends pages again; the digest must count each page's last content once; a read-back
             // check names the pages that differ from what was received
-            final PageHashLedger ledger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ||
+            PageHashLedger ledger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ||
                 options.verifyReadBack || withDeviceState ? new PageHashLedger(pageCount) : null;
+            long baselineDigest = 0;
+            if (delta)
+            {
+                // what the destination holds now: its valid sidecar, or hashed while the sender hashes its image
+                final PageHashProvider provider = options.destinationHashes != null ? options.destinationHashes :
+                    new ImageHasher(2, null);
+                final long hashStart = System.nanoTime();
+                ledger = provider.hashes(destination, imageSize);
+                total.hashNanos += System.nanoTime() - hashStart;
+                total.differingChunks = new DeltaExchange(firstFrames, pageCount).serve(ledger,
+                    provider.fromManifest());
+                baselineDigest = ledger.digest();
+            }
             final boolean readBack = options.verifyReadBack || withDeviceState;
             if (readBack)
             {
@@ -157,6 +175,10 @@ public final class ImageReceiver
                 receivers[i] = new StreamReceiver(streams[i], file, received, pageCount, i, ledger,
                     withDeviceState && i == 0);
                 receivers[i].readView(readView);
+                if (delta)
+                {
+                    receivers[i].delta();
+                }
             }
             ParallelRanges.run("ramshift-receive", receivers);
             RuntimeException failure = null;
@@ -191,8 +213,11 @@ public final class ImageReceiver
                 total.syncNanos = System.nanoTime() - syncStart;
             }
             total.bytesWritten = file.bytesWritten();
+            // a delta session's digest covers the whole image: the destination's baseline with each written page's
+            // term replaced
+            total.digest += baselineDigest;
             boolean match = endDigest == total.digest && endBatches == total.batches &&
-                endZero == total.zeroPages && endData == total.dataPages + total.dupPages;
+                endZero == total.zeroPages && endData == total.dataPages + total.dupPages + total.copyPages;
             String readBackProblem = null;
             if (options.beforeVerify != null)
             {
@@ -255,6 +280,10 @@ public final class ImageReceiver
                     " dataPages=" + (total.dataPages + total.dupPages) + "/" + endData);
             }
             total.verified = true;
+            if (delta && options.keepHashes != null)
+            {
+                options.keepHashes.accept(destination, ledger);
+            }
             return total;
         }
         catch (final LayoutException ex)

@@ -95,6 +95,14 @@ public final class ImageSender
         {
             throw new io.ramshift.engine.RamshiftException("a live migration runs on one stream: streams=" + streamCount);
         }
+        if (options.delta && (streamCount != 1 || options.live != null))
+        {
+            throw new io.ramshift.engine.RamshiftException("a delta send runs on one stream and is not live: streams=" +
+                streamCount + " live=" + (options.live != null));
+        }
+        // a delta sender hashes its image (or reads its valid sidecar) while the receiver hashes its copy
+        final BackgroundHashes sourceHashes = options.delta ? new BackgroundHashes(options.sourceHashes != null ?
+            options.sourceHashes : new ImageHasher(2, null), image.path(), image.size()).start() : null;
         final TransferStats total = new TransferStats();
         total.startNanos = System.nanoTime();
         total.imagePages = image.pageCount();
@@ -112,6 +120,7 @@ public final class ImageSender
                 sessionId, i, streamCount, ParallelRanges.sliceStart(image.pageCount(), streamCount, i),
                 ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
             streams[i].extents(lookup, source);
+            streams[i].sourceHashes(sourceHashes);
         }
         ParallelRanges.run("ramshift-send", streams);
         if (options.detectHoles)

@@ -180,11 +180,29 @@ public final class PageBatchEncoder
      */
     public boolean addDupRun(final long firstPage, final int pageCount, final long reference)
     {
+        return addReferenceRun(ProtocolDescriptor.RUN_DUP, firstPage, pageCount, reference);
+    }
+
+    /**
+     * Add a run of pages that equal pages the destination holds and this session does not write (delta).
+     *
+     * @param firstPage first page.
+     * @param pageCount pages.
+     * @param reference first of the destination's equal pages.
+     * @return false when the batch has no room for another run (write it first).
+     */
+    public boolean addCopyRun(final long firstPage, final int pageCount, final long reference)
+    {
+        return addReferenceRun(ProtocolDescriptor.RUN_COPY, firstPage, pageCount, reference);
+    }
+
+    private boolean addReferenceRun(final int kind, final long firstPage, final int pageCount, final long reference)
+    {
         if (runCount == maxRuns)
         {
             return false;
         }
-        batch.run(runCount++, firstPage, pageCount, ProtocolDescriptor.RUN_DUP, reference);
+        batch.run(runCount++, firstPage, pageCount, kind, reference);
         return true;
     }
 

@@ -59,6 +59,47 @@ public final class PageHashLedger
     }
 
     /**
+     * Set a page's hash as the baseline (a delta session: what the destination already holds), without counting
+     * a digest change.
+     *
+     * @param page index of the page.
+     * @param hash xxh3 of its bytes.
+     */
+    public void preset(final long page, final long hash)
+    {
+        hashes.putLong((int)(page << 3), hash);
+        recorded.set(page);
+    }
+
+    /**
+     * @return the image digest of the recorded pages: the sum of their terms.
+     */
+    public long digest()
+    {
+        long sum = 0;
+        for (long page = 0; page < pageCount; page++)
+        {
+            if (recorded.isSet(page))
+            {
+                sum += ImageDigest.term(page, hashes.getLong((int)(page << 3)));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * @param chunk      index of a chunk of {@code chunkPages} pages.
+     * @param chunkPages pages per chunk.
+     * @return xxh3 over the chunk's page hashes as little-endian u64s (a shorter last chunk: its pages only).
+     */
+    public long chunkHash(final long chunk, final int chunkPages)
+    {
+        final long first = chunk * chunkPages;
+        final long pages = Math.min(chunkPages, pageCount - first);
+        return ImageDigest.bytesHash(hashes.addressOffset() + (first << 3), pages << 3);
+    }
+
+    /**
      * @param page index of the page.
      * @return true when a hash was recorded for it.
      */

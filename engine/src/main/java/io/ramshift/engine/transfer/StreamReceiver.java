@@ -43,6 +43,7 @@ final class StreamReceiver implements Runnable
     private ByteBuffer copy;
 
     private final boolean expectDeviceState;
+    private boolean delta;
     private MappedImage readView;
     private long touched;
     private final DeviceStateFlyweight deviceStateChunk = new DeviceStateFlyweight();
@@ -75,6 +76,12 @@ final class StreamReceiver implements Runnable
     void readView(final MappedImage view)
     {
         this.readView = view;
+    }
+
+    /** A delta session: COPY runs take pages from the destination's own unchanged pages. */
+    void delta()
+    {
+        this.delta = true;
     }
 
     TransferStats stats()
@@ -264,9 +271,31 @@ final class StreamReceiver implements Runnable
                 stats.dataPages += count;
                 stats.dataRuns++;
             }
+            else if (kind == ProtocolDescriptor.RUN_COPY)
+            {
+                if (!delta)
+                {
+                    throw new LayoutException("COPY run in a session without the DELTA option: page=" + first);
+                }
+                if (!received.noneSet(batch.reference(i), count))
+                {
+                    throw new LayoutException("COPY reference to pages this session wrote: page=" + first +
+                        " reference=" + batch.reference(i) + " count=" + count);
+                }
+                copyPages(first, count, batch.reference(i));
+                stats.copyPages += count;
+                stats.copyRuns++;
+            }
             else
             {
-                copyDuplicates(first, count, batch.reference(i));
+                if (!received.allSet(batch.reference(i), count))
+                {
+                    throw new LayoutException("DUP reference to pages not received yet: page=" + first +
+                        " reference=" + batch.reference(i) + " count=" + count);
+                }
+                copyPages(first, count, batch.reference(i));
+                stats.dupPages += count;
+                stats.dupRuns++;
             }
             received.setRange(first, count);
         }
@@ -311,13 +340,8 @@ final class StreamReceiver implements Runnable
         return decoded;
     }
 
-    private void copyDuplicates(final long first, final long count, final long reference)
+    private void copyPages(final long first, final long count, final long reference)
     {
-        if (!received.allSet(reference, count))
-        {
-            throw new LayoutException("DUP reference to pages not received yet: page=" + first + " reference=" +
-                reference + " count=" + count);
-        }
         if (copy == null)
         {
             copy = BufferUtil.allocateDirectAligned(COPY_BUFFER_PAGES << PAGE_SHIFT, 4096);
@@ -346,7 +370,5 @@ final class StreamReceiver implements Runnable
             stats.fileNanos += (hashStart - start) + (System.nanoTime() - writeStart);
             done += pages;
         }
-        stats.dupPages += count;
-        stats.dupRuns++;
     }
 }

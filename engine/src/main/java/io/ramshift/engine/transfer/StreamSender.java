@@ -54,7 +54,9 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     private final TransferStats stats = new TransferStats();
 
     private final TransferProgress progress;
-    private final PageHashLedger ledger;
+    private PageHashLedger ledger;
+    private final boolean hashStaged;
+    private BackgroundHashes sourceHashes;
     private ImageScanner roundScanner;
     private DataExtents extents;
     private long batchStartNanos;
@@ -100,6 +102,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         // a live session never sends DUP: the earlier page may change before the reference is applied
         this.firstPageByHash = options.dedup && options.live == null ? new Long2LongHashMap(MISSING) : null;
         this.ledger = options.live != null ? new PageHashLedger(image.pageCount()) : null;
+        this.hashStaged = options.live != null;
         this.progress = options.progress;
         this.viewsA = new PageViews(image);
         this.viewsB = new PageViews(image);
@@ -109,6 +112,11 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     {
         this.extentsLookup = lookup;
         this.source = source;
+    }
+
+    void sourceHashes(final BackgroundHashes hashes)
+    {
+        this.sourceHashes = hashes;
     }
 
     DataExtents extentsUsed()
@@ -150,11 +158,28 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             helloAck.validate(sessionId);
             destinationState = helloAck.destinationState();
             extents = resolveExtents();
+            PageHashLedger source = null;
+            if (options.delta)
+            {
+                source = sourceHashes.join();
+                final DeltaExchange exchange = new DeltaExchange(frames, image.pageCount());
+                ledger = exchange.learn(source);
+                stats.differingChunks = exchange.differingChunks();
+                // the digest starts as the destination's whole image; every page sent replaces its term
+                digest.addDelta(ledger.digest());
+            }
             writer.start();
             writerStarted = true;
             try
             {
-                new ImageScanner(image, bitmap, extents).scan(fromPage, toPage, this);
+                if (options.delta)
+                {
+                    new DeltaPlanner(image, bitmap, source, ledger).plan(this);
+                }
+                else
+                {
+                    new ImageScanner(image, bitmap, extents).scan(fromPage, toPage, this);
+                }
             }
             catch (final InternalError ex)
             {
@@ -177,8 +202,8 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             }
             stats.digest = digest.value();
             end.wrap(frames.out(), 0);
-            end.encode(sequence, stats.zeroPages, stats.dataPages + stats.dupPages,
-                stats.zeroRuns + stats.dataRuns + stats.dupRuns, stats.digest);
+            end.encode(sequence, stats.zeroPages, stats.dataPages + stats.dupPages + stats.copyPages,
+                stats.zeroRuns + stats.dataRuns + stats.dupRuns + stats.copyRuns, stats.digest);
             frames.writeControl(end.frameLength());
             final int resultType = frames.readFrame("RESULT");
             if (resultType != ProtocolDescriptor.TYPE_RESULT)
@@ -271,7 +296,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         }
         for (long page = firstPage, last = firstPage + pageCount; page < last; page++)
         {
-            if (ledger != null)
+            if (hashStaged)
             {
                 // hashed in flushPiece from the copy that is sent
                 piece(ProtocolDescriptor.RUN_DATA, page, 0);
@@ -280,7 +305,14 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             final long start = System.nanoTime();
             final long hash = ImageDigest.pageHash(image.pageAddress(page));
             stats.hashNanos += System.nanoTime() - start;
-            digest.addPage(page, hash);
+            if (ledger != null)
+            {
+                digest.addDelta(ledger.record(page, hash));
+            }
+            else
+            {
+                digest.addPage(page, hash);
+            }
             if (firstPageByHash != null)
             {
                 final long earlier = firstPageByHash.get(hash);
@@ -330,6 +362,16 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             stats.dupPages += pieceCount;
             stats.dupRuns++;
         }
+        else if (pieceKind == ProtocolDescriptor.RUN_COPY)
+        {
+            if (!encoder.addCopyRun(pieceFirst, (int)pieceCount, pieceReference))
+            {
+                writeBatch();
+                encoder.addCopyRun(pieceFirst, (int)pieceCount, pieceReference);
+            }
+            stats.copyPages += pieceCount;
+            stats.copyRuns++;
+        }
         else
         {
             long page = pieceFirst;
@@ -342,7 +384,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
                     writeBatch();
                     continue;
                 }
-                if (ledger != null)
+                if (hashStaged)
                 {
                     recordStaged(page, taken);
                 }
@@ -353,6 +395,41 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             stats.dataRuns++;
         }
         pieceKind = -1;
+    }
+
+    /**
+     * Delta: a changed page whose new content the destination already holds at an unchanged page.
+     *
+     * @param page      the changed page.
+     * @param reference the destination's page with that content.
+     * @param hash      the content's hash.
+     */
+    void copyPage(final long page, final long reference, final long hash)
+    {
+        if (progress != null)
+        {
+            progress.addPages(1);
+        }
+        if (encoder.isEmpty() && pieceKind < 0)
+        {
+            batchStartNanos = System.nanoTime();
+        }
+        digest.addDelta(ledger.record(page, hash));
+        piece(ProtocolDescriptor.RUN_COPY, page, reference);
+    }
+
+    /**
+     * Delta: pages the destination already holds as they are; nothing is sent.
+     *
+     * @param pageCount pages.
+     */
+    void unchanged(final long pageCount)
+    {
+        stats.unchangedPages += pageCount;
+        if (progress != null)
+        {
+            progress.addPages(pageCount);
+        }
     }
 
     private void recordStaged(final long firstPage, final int count)

@@ -48,6 +48,15 @@ public final class TransferOptions
     /** Receiver: after the last page, read the destination file back and check its digest, not only the bytes
      * received (a page changed in the file by anyone else is caught before success is reported). */
     public boolean verifyReadBack;
+    /** A delta session (HELLO option DELTA): the destination holds an earlier copy; only differing pages travel. */
+    public boolean delta;
+    /** Sender of a delta session: the hash of every source page (a valid sidecar, or hashing the image now). */
+    public PageHashProvider sourceHashes;
+    /** Receiver of a delta session: the hash of every destination page (a valid sidecar, or hashing it now). */
+    public PageHashProvider destinationHashes;
+    /** Receiver of a delta session: given the destination's final page hashes once it verified and synced (to
+     * keep its manifest sidecar), or null. */
+    public java.util.function.BiConsumer<java.nio.file.Path, PageHashLedger> keepHashes;
     /** Receiver: called with the destination path after the last page and before the read-back check; a
      * fault-injection point for tests, null otherwise. */
     public java.util.function.Consumer<java.nio.file.Path> beforeVerify;
@@ -79,6 +88,10 @@ public final class TransferOptions
         if (deviceState != null)
         {
             options |= ProtocolDescriptor.OPTION_DEVICE_STATE;
+        }
+        if (delta)
+        {
+            options |= ProtocolDescriptor.OPTION_DELTA;
         }
         return options;
     }

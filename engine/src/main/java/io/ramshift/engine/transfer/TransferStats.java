@@ -64,6 +64,14 @@ public final class TransferStats
     public long endNanos;
     /** Nanoseconds spent in fsync (receiver). */
     public long syncNanos;
+    /** Pages sent as COPY runs (delta: taken from the destination's own unchanged pages). */
+    public long copyPages;
+    /** COPY runs sent. */
+    public long copyRuns;
+    /** Pages a delta session found unchanged at the destination and did not send. */
+    public long unchangedPages;
+    /** Delta: chunks whose hash differed, so their page hashes travelled. */
+    public long differingChunks;
     /** Bytes of hypervisor device state carried after the final round. */
     public long deviceStateBytes;
     /** Nanoseconds the receiver spent reading the destination back to verify it. */
@@ -80,7 +88,7 @@ public final class TransferStats
     /** @return pages sent as runs (zero, data and duplicates). */
     public long pagesSent()
     {
-        return zeroPages + dataPages + dupPages;
+        return zeroPages + dataPages + dupPages + copyPages;
     }
 
     /**
@@ -110,6 +118,10 @@ public final class TransferStats
         bytesReceived += other.bytesReceived;
         digest += other.digest;
         deviceStateBytes += other.deviceStateBytes;
+        copyPages += other.copyPages;
+        copyRuns += other.copyRuns;
+        unchangedPages += other.unchangedPages;
+        differingChunks += other.differingChunks;
     }
 
     /** @return LZ4 ratio of the data payload (raw / on the wire). */

@@ -104,6 +104,23 @@ final class RawFrames
     }
 
     /**
+     * @param sequence  batch sequence.
+     * @param firstPage first page of the run.
+     * @param count     pages.
+     * @param reference first destination page to copy from.
+     * @return a RUN_BATCH with one COPY run.
+     */
+    static ByteBuffer copyBatch(final long sequence, final long firstPage, final int count, final long reference)
+    {
+        final ByteBuffer bytes = allocate(32 + 24);
+        final RunBatchFlyweight batch = new RunBatchFlyweight();
+        batch.wrap(new UnsafeBuffer(bytes), 0);
+        batch.encodeBody(1, ProtocolDescriptor.ENCODING_RAW, 0, 0, sequence);
+        batch.run(0, firstPage, count, ProtocolDescriptor.RUN_COPY, reference);
+        return bytes.limit(batch.frameLength());
+    }
+
+    /**
      * @param batches   batch count.
      * @param zeroPages zero pages.
      * @param dataPages data pages.
