@@ -59,6 +59,10 @@ final class TransferOptionsMixin
         description = "Fail when the peer makes no progress for this long (default ${DEFAULT-VALUE}; 0 waits forever).")
     long ioTimeoutSeconds;
 
+    @Option(names = "--delta", description = "The destination holds an earlier copy: send only the pages that differ " +
+        "(hashes from valid manifest sidecars, else both ends hash their image in parallel).")
+    boolean delta;
+
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
@@ -98,6 +102,12 @@ final class TransferOptionsMixin
         options.lz4Always = lz4Always;
         options.dedup = !noDedup;
         options.ioTimeoutMs = ioTimeoutSeconds * 1000;
+        options.delta = delta;
+        // the hashes of both ends come from valid sidecars or are computed now (with a progress bar), and the
+        // destination's sidecar is kept for the next delta
+        options.sourceHashes = new SidecarPageHashes("hashing source", !json);
+        options.destinationHashes = new SidecarPageHashes("hashing destination", !json);
+        options.keepHashes = SidecarPageHashes::keep;
         return options;
     }
 }

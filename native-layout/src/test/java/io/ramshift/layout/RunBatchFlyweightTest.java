@@ -249,7 +249,7 @@ class RunBatchFlyweightTest
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 4, 0xFFFF})
+    @ValueSource(ints = {0, 5, 0xFFFF})
     void shouldRejectAnUnknownRunKind(final int kind)
     {
         encode(2, ENCODING_RAW, 0, 0);
@@ -266,7 +266,7 @@ class RunBatchFlyweightTest
         batch.run(0, 0, 1, RUN_ZERO);
         buffer.putLong(FRAME_OFFSET + 32 + 16, 42L, ByteOrder.LITTLE_ENDIAN);
 
-        assertRunsRejected("reference set on a run that is not DUP: run=0 reference=42");
+        assertRunsRejected("reference set on a run that is not DUP or COPY: run=0 reference=42");
     }
 
     @Test
