@@ -70,9 +70,9 @@ class EndFlyweightTest
     {
         end.wrap(buffer, FRAME_OFFSET);
         end.encode(1, 2, 3, 4, 5);
-        buffer.putShort(FRAME_OFFSET + 4, (short)9, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(FRAME_OFFSET + 4, (short)99, ByteOrder.LITTLE_ENDIAN);
 
         final LayoutException ex = assertThrows(LayoutException.class, end::validate);
-        assertTrue(ex.getMessage().contains("type=UNKNOWN(9) expected=END"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("type=UNKNOWN(99) expected=END"), ex.getMessage());
     }
 }
