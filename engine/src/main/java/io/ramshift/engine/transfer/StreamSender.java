@@ -94,8 +94,9 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         for (int i = 0; i < pool.length; i++)
         {
             // a live image keeps changing: copy pages when batched so the hash recorded is of the bytes sent
+            // a delta sends few pages: bytes matter more than the CPU LZ4 costs, whatever the link
             pool[i] = new PageBatchEncoder(image, options.batchDataPages, options.batchRuns, options.lz4,
-                options.lz4Always, options.live != null);
+                options.lz4Always || options.delta, options.live != null);
         }
         this.writer = new BatchWriter(frames, pool, options.progress, "ramshift-send-writer-" + streamIndex);
         this.encoder = writer.current();
