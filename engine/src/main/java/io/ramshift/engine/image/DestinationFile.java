@@ -13,7 +13,8 @@ import java.nio.file.Path;
 /**
  * The file a receiver writes, opened by the destination rules: a missing file is created sparse at the image
  * size; an existing file of that size is written in place and never truncated (a hypervisor may have it mapped);
- * a file of another size is refused unless a resize was asked for.
+ * a file of another size is refused unless a resize was asked for. It is held under an exclusive (fcntl) lock while
+ * open, so a second receiver of the same destination, in any process, is refused before it changes a byte.
  */
 public final class DestinationFile implements AutoCloseable
 {
@@ -64,6 +65,20 @@ public final class DestinationFile implements AutoCloseable
             }
             final boolean existed = Files.exists(path);
             file = new RandomAccessFile(path.toFile(), "rw");
+            // one receiver per destination: a second one (any process) is refused before it changes a byte
+            java.nio.channels.FileLock lock;
+            try
+            {
+                lock = file.getChannel().tryLock();
+            }
+            catch (final java.nio.channels.OverlappingFileLockException ex)
+            {
+                lock = null;
+            }
+            if (lock == null)
+            {
+                throw new DestinationException("destination is in use by another receiver (locked): " + path);
+            }
             final long existingSize = file.length();
             int state = HelloAckDescriptor.DESTINATION_EXISTING;
             if (!existed)

@@ -251,4 +251,43 @@ class DestinationFileTest
         TestImages.writePages(path, 0, size / PAGE_SIZE, STALE);
         return path;
     }
+
+    @Test
+    void shouldRefuseASecondReceiverOfTheSameDestinationInThisProcess() throws IOException
+    {
+        final Path path = dir.resolve("locked.img");
+        try (DestinationFile first = DestinationFile.open(path, 16 * 4096, false))
+        {
+            final DestinationException ex = assertThrows(DestinationException.class,
+                () -> DestinationFile.open(path, 16 * 4096, false));
+            assertTrue(ex.getMessage().contains("in use by another receiver (locked)"), ex.getMessage());
+        }
+        DestinationFile.open(path, 16 * 4096, false).close();
+    }
+
+    @Test
+    void shouldRefuseADestinationAnotherProcessHoldsLockedAndLeaveItUntouched() throws Exception
+    {
+        final Path path = dir.resolve("other.img");
+        java.nio.file.Files.write(path, new byte[3 * 4096]);
+        final Process holder = new ProcessBuilder("python3", "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'r+'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked'," +
+                " flush=True); time.sleep(60)", path.toString()).redirectErrorStream(true).start();
+        try
+        {
+            final String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+                .readLine();
+            assertEquals("locked", line);
+
+            final DestinationException ex = assertThrows(DestinationException.class,
+                () -> DestinationFile.open(path, 8 * 4096, true));
+
+            assertTrue(ex.getMessage().contains("locked"), ex.getMessage());
+            assertEquals(3 * 4096, java.nio.file.Files.size(path), "a refused receiver must not resize");
+        }
+        finally
+        {
+            holder.destroyForcibly().waitFor();
+        }
+    }
 }
