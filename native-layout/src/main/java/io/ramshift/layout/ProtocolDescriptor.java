@@ -51,6 +51,10 @@ public final class ProtocolDescriptor
     public static final int TYPE_CHUNK_REQUEST = 9;
     /** Frame type: delta session, receiver → sender: the page hashes of requested chunks. */
     public static final int TYPE_PAGE_HASHES = 10;
+    /** Frame type: authenticated session, receiver → sender: a fresh nonce to prove the key against. */
+    public static final int TYPE_AUTH_CHALLENGE = 11;
+    /** Frame type: authenticated session, either way: an HMAC-SHA256 proof of the pre-shared key. */
+    public static final int TYPE_AUTH_PROOF = 12;
 
     /** Payload encoding: page bytes as they are. */
     public static final int ENCODING_RAW = 1;
@@ -81,9 +85,11 @@ public final class ProtocolDescriptor
     public static final long OPTION_DEVICE_STATE = 1L << 5;
     /** HELLO option: a delta session: the destination holds an earlier copy; only pages that differ travel. */
     public static final long OPTION_DELTA = 1L << 6;
+    /** HELLO option: both ends prove a pre-shared key (HMAC-SHA256 challenge-response) before anything is written. */
+    public static final long OPTION_AUTH = 1L << 7;
     /** Every option bit v1 knows; others are refused. */
-    public static final long KNOWN_OPTIONS =
-        OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE | OPTION_DEVICE_STATE | OPTION_DELTA;
+    public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE |
+        OPTION_DEVICE_STATE | OPTION_DELTA | OPTION_AUTH;
 
     /** Pages per chunk of a delta summary (2 MiB of 4 KiB pages). */
     public static final int DELTA_CHUNK_PAGES = 512;
@@ -115,6 +121,8 @@ public final class ProtocolDescriptor
     public static final int ERROR_SESSION = 5;
     /** ERROR code: the destination's hypervisor did not take the device state (the image was verified). */
     public static final int ERROR_DEVICE_STATE = 6;
+    /** ERROR code: the peer did not prove the pre-shared key (or one end has a key and the other none). */
+    public static final int ERROR_AUTH = 7;
 
     private ProtocolDescriptor()
     {
@@ -138,6 +146,8 @@ public final class ProtocolDescriptor
             case TYPE_DEST_SUMMARY: return "DEST_SUMMARY";
             case TYPE_CHUNK_REQUEST: return "CHUNK_REQUEST";
             case TYPE_PAGE_HASHES: return "PAGE_HASHES";
+            case TYPE_AUTH_CHALLENGE: return "AUTH_CHALLENGE";
+            case TYPE_AUTH_PROOF: return "AUTH_PROOF";
             default: return "UNKNOWN(" + type + ")";
         }
     }
