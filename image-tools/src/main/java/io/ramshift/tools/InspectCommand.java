@@ -6,6 +6,8 @@ import io.ramshift.engine.scan.ImageInspection;
 import io.ramshift.engine.scan.ImageInspector;
 import io.ramshift.engine.scan.LayoutExpectation;
 import io.ramshift.engine.scan.PageClass;
+import io.ramshift.engine.verify.ManifestSidecar;
+import io.ramshift.engine.verify.SidecarStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ramshift inspect}: what is inside an image and what must travel.
+ * {@code ramshift inspect}: what is inside an image, what must travel, and whether its sidecar manifest is valid.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = "Pages per class, holes, runs, duplicates, LZ4 ratio and the information floor of an image.")
@@ -63,6 +65,11 @@ final class InspectCommand implements Callable<Integer>
                     .mismatches(r);
             }
         }
+        final String sidecar;
+        try (SidecarStatus status = ManifestSidecar.openIfValid(image))
+        {
+            sidecar = status.describe();
+        }
         final PrintWriter out = spec.commandLine().getOut();
         if (json)
         {
@@ -95,6 +102,7 @@ final class InspectCommand implements Callable<Integer>
                 .field("floorBytes", r.floorBytes())
                 .field("floorPercent", 100.0 * r.floorBytes() / r.imageBytes)
                 .field("layoutCheck", layout == null ? null : layoutMismatches == null ? "ok" : layoutMismatches)
+                .field("sidecar", sidecar)
                 .field("seconds", r.nanos / 1e9)
                 .object("runLengthHistogram", histogram));
         }
@@ -121,6 +129,7 @@ final class InspectCommand implements Callable<Integer>
                     out.printf(Locale.ROOT, "    %10d..%-10d %,10d %,10d %,10d%n", 1L << b, (2L << b) - 1, f, z, d);
                 }
             }
+            out.printf(Locale.ROOT, "  sidecar    %s (%s)%n", sidecar, ManifestSidecar.pathFor(image).getFileName());
             out.printf(Locale.ROOT, "  time       %.3f s%n", r.nanos / 1e9);
             if (layout != null)
             {

@@ -17,6 +17,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -120,6 +121,16 @@ class ElfSourceCommandsTest
         assertEquals(0, check.exitCode, check.toString());
         final CliRun checkElf = CliRun.of("verify", writerElf.toString(), "--manifest", fromRaw.toString());
         assertEquals(0, checkElf.exitCode, checkElf.toString());
+    }
+
+    @Test
+    void shouldRefuseASidecarForTheDumpAndAskForAnOutFile()
+    {
+        final CliRun run = CliRun.of("manifest", qemuElf.toString());
+
+        assertEquals(RamshiftMain.EXIT_FAILURE, run.exitCode, run.toString());
+        assertTrue(run.err.contains("is an ELF dump: give -o M"), run.toString());
+        assertFalse(Files.exists(qemuElf.resolveSibling(qemuElf.getFileName() + ".rsmanifest")));
     }
 
     @Test

@@ -76,6 +76,61 @@ class InspectVerifyCommandTest
     }
 
     @Test
+    void shouldKeepTheSidecarAndRebuildItOnlyWhenItIsNotValid() throws IOException
+    {
+        final Path sidecar = dir.resolve("guest.ram.rsmanifest");
+        final CliRun before = CliRun.of("inspect", image.toString());
+        assertEquals(0, before.exitCode, before.toString());
+        assertTrue(before.out.contains("  sidecar    missing (guest.ram.rsmanifest)"), before.toString());
+
+        final CliRun built = CliRun.of("manifest", image.toString());
+        assertEquals(0, built.exitCode, built.toString());
+        assertTrue(built.out.startsWith("sidecar " + sidecar + " of " + image + ": built (was missing): 8,192 pages"),
+            built.toString());
+        assertTrue(Files.exists(sidecar));
+
+        final CliRun kept = CliRun.of("manifest", image.toString());
+        assertEquals(0, kept.exitCode, kept.toString());
+        assertTrue(kept.out.contains(": valid, not rehashed (8,192 pages)"), kept.toString());
+        final CliRun valid = CliRun.of("inspect", image.toString());
+        assertTrue(valid.out.contains("  sidecar    valid (guest.ram.rsmanifest)"), valid.toString());
+        assertEquals(0, RamshiftMain.run("verify", image.toString(), "--manifest", sidecar.toString()));
+
+        final long page = firstPageOfKind(2, false);
+        writeByte(image, page * PAGE + 9, (byte)~readByte(image, page * PAGE + 9));
+        final CliRun stale = CliRun.of("inspect", image.toString(), "--json");
+        assertTrue(stale.out.contains("\"sidecar\":\"stale: mtime "), stale.toString());
+        assertEquals(RamshiftMain.EXIT_FAILURE, RamshiftMain.run("verify", image.toString(), "--manifest",
+            sidecar.toString()), "the stale sidecar still holds the old hash of the page");
+
+        final CliRun rebuilt = CliRun.of("manifest", image.toString());
+        assertEquals(0, rebuilt.exitCode, rebuilt.toString());
+        assertTrue(rebuilt.out.contains(": built (was stale: mtime "), rebuilt.toString());
+        assertEquals(0, RamshiftMain.run("verify", image.toString(), "--manifest", sidecar.toString()));
+
+        final CliRun forced = CliRun.of("manifest", image.toString(), "--force");
+        assertEquals(0, forced.exitCode, forced.toString());
+        assertTrue(forced.out.contains(": built (was valid, --force)"), forced.toString());
+    }
+
+    @Test
+    void shouldReportACorruptSidecarAndRebuildIt() throws IOException
+    {
+        final Path sidecar = dir.resolve("guest.ram.rsmanifest");
+        assertEquals(0, RamshiftMain.run("manifest", image.toString()));
+        writeByte(sidecar, 64 + 8 * 100, (byte)~readByte(sidecar, 64 + 8 * 100));
+
+        final CliRun inspect = CliRun.of("inspect", image.toString());
+        assertTrue(inspect.out.contains("  sidecar    corrupt: manifest page-hash checksum mismatch"),
+            inspect.toString());
+        final CliRun rebuilt = CliRun.of("manifest", image.toString());
+        assertEquals(0, rebuilt.exitCode, rebuilt.toString());
+        assertTrue(rebuilt.out.contains(": built (was corrupt: manifest page-hash checksum mismatch"),
+            rebuilt.toString());
+        assertTrue(CliRun.of("inspect", image.toString()).out.contains("  sidecar    valid"));
+    }
+
+    @Test
     void shouldIgnoreChangesToFreePagesWhenBitmapGiven() throws IOException
     {
         final Path copy = dir.resolve("copy.ram");

@@ -6,8 +6,9 @@ import static io.ramshift.layout.ManifestDescriptor.*;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Flyweight of the manifest header (see {@link ManifestDescriptor}); the checksum function is supplied by the
- * caller so this module stays free of hashing libraries.
+ * Flyweight of the manifest header and trailer (see {@link ManifestDescriptor}); the checksum function is supplied
+ * by the caller so this module stays free of hashing libraries. The trailer methods need the wrapped buffer to hold
+ * the whole file.
  */
 public final class ManifestHeaderFlyweight
 {
@@ -41,14 +42,16 @@ public final class ManifestHeaderFlyweight
     /**
      * Write a complete header, checksum included.
      *
-     * @param pageSize  bytes per page.
-     * @param imageSize bytes of the image.
-     * @param stamp     source modification time in ns, or 0.
-     * @param checksum  the header checksum function.
+     * @param pageSize   bytes per page.
+     * @param imageSize  bytes of the image.
+     * @param imageMtime the image's modification time in ns.
+     * @param imageCtime the image's inode change time in ns.
+     * @param imageInode the image's inode number.
+     * @param checksum   the header checksum function.
      * @return this for a fluent API.
      */
-    public ManifestHeaderFlyweight encode(final int pageSize, final long imageSize, final long stamp,
-        final Checksum checksum)
+    public ManifestHeaderFlyweight encode(final int pageSize, final long imageSize, final long imageMtime,
+        final long imageCtime, final long imageInode, final Checksum checksum)
     {
         buffer.setMemory(offset, HEADER_LENGTH, (byte)0);
         buffer.putLong(offset + MAGIC_OFFSET, MAGIC, LITTLE_ENDIAN);
@@ -57,7 +60,9 @@ public final class ManifestHeaderFlyweight
         buffer.putInt(offset + PAGE_SIZE_OFFSET, pageSize, LITTLE_ENDIAN);
         buffer.putLong(offset + IMAGE_SIZE_OFFSET, imageSize, LITTLE_ENDIAN);
         buffer.putLong(offset + PAGE_COUNT_OFFSET, imageSize / pageSize, LITTLE_ENDIAN);
-        buffer.putLong(offset + STAMP_OFFSET, stamp, LITTLE_ENDIAN);
+        buffer.putLong(offset + IMAGE_MTIME_OFFSET, imageMtime, LITTLE_ENDIAN);
+        buffer.putLong(offset + IMAGE_CTIME_OFFSET, imageCtime, LITTLE_ENDIAN);
+        buffer.putLong(offset + IMAGE_INODE_OFFSET, imageInode, LITTLE_ENDIAN);
         buffer.putLong(offset + CHECKSUM_OFFSET, checksum.of(buffer, offset, CHECKSUM_OFFSET), LITTLE_ENDIAN);
         return this;
     }
@@ -81,7 +86,8 @@ public final class ManifestHeaderFlyweight
         }
         if (version() != VERSION)
         {
-            throw new LayoutException("unsupported manifest version: version=" + version() + " supported=" + VERSION);
+            throw new LayoutException("unsupported manifest version: version=" + version() + " supported=" + VERSION +
+                ": rebuild the manifest");
         }
         final long expectedChecksum = checksum.of(buffer, offset, CHECKSUM_OFFSET);
         if (headerChecksum() != expectedChecksum)
@@ -103,6 +109,36 @@ public final class ManifestHeaderFlyweight
         {
             throw new LayoutException("manifest has wrong length: length=" + fileLength + " expected=" +
                 lengthForPages(pageCount()) + " pages=" + pageCount());
+        }
+        return this;
+    }
+
+    /**
+     * Write the trailer: the checksum of the page hashes, which must be in place (after {@link #encode}).
+     *
+     * @param checksum the checksum function.
+     * @return this for a fluent API.
+     */
+    public ManifestHeaderFlyweight encodeHashesChecksum(final Checksum checksum)
+    {
+        buffer.putLong(offset + (int)trailerOffset(pageCount()), computeHashesChecksum(checksum), LITTLE_ENDIAN);
+        return this;
+    }
+
+    /**
+     * Check the trailer against the page hashes (after {@link #validate}): one pass over 8 bytes per page.
+     *
+     * @param checksum the checksum function.
+     * @return this for a fluent API.
+     */
+    public ManifestHeaderFlyweight validateHashes(final Checksum checksum)
+    {
+        final long computed = computeHashesChecksum(checksum);
+        if (hashesChecksum() != computed)
+        {
+            throw new LayoutException("manifest page-hash checksum mismatch: stored=0x" +
+                Long.toHexString(hashesChecksum()) + " computed=0x" + Long.toHexString(computed) + " pages=" +
+                pageCount());
         }
         return this;
     }
@@ -143,15 +179,38 @@ public final class ManifestHeaderFlyweight
         return buffer.getLong(offset + PAGE_COUNT_OFFSET, LITTLE_ENDIAN);
     }
 
-    /** @return the image stamp. */
-    public long stamp()
+    /** @return the image's modification time in ns. */
+    public long imageMtime()
     {
-        return buffer.getLong(offset + STAMP_OFFSET, LITTLE_ENDIAN);
+        return buffer.getLong(offset + IMAGE_MTIME_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /** @return the image's inode change time in ns. */
+    public long imageCtime()
+    {
+        return buffer.getLong(offset + IMAGE_CTIME_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /** @return the image's inode number. */
+    public long imageInode()
+    {
+        return buffer.getLong(offset + IMAGE_INODE_OFFSET, LITTLE_ENDIAN);
     }
 
     /** @return the stored header checksum. */
     public long headerChecksum()
     {
         return buffer.getLong(offset + CHECKSUM_OFFSET, LITTLE_ENDIAN);
+    }
+
+    /** @return the stored checksum of the page hashes (the trailer). */
+    public long hashesChecksum()
+    {
+        return buffer.getLong(offset + (int)trailerOffset(pageCount()), LITTLE_ENDIAN);
+    }
+
+    private long computeHashesChecksum(final Checksum checksum)
+    {
+        return checksum.of(buffer, offset + HEADER_LENGTH, (int)(pageCount() * ENTRY_LENGTH));
     }
 }

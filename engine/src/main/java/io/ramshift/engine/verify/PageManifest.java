@@ -4,6 +4,7 @@ import io.ramshift.engine.ImageException;
 import io.ramshift.engine.RamshiftException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
+import io.ramshift.engine.image.ImageStamp;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.PageHashWalker;
 import io.ramshift.engine.scan.ParallelRanges;
@@ -24,15 +25,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * A page-hash manifest file (see {@link ManifestDescriptor}): built from an image in parallel (holes hashed as
- * zero pages without being read), opened with every header field checked, and compared against an image.
+ * zero pages without being read) or from hashes already held, opened with every header field and the checksum of
+ * the page hashes checked, and compared against an image.
  */
-public final class PageManifest implements AutoCloseable
+public final class PageManifest implements AutoCloseable, PageHashSource
 {
     private static final LongHashFunction XXH3 = LongHashFunction.xx3();
     private static final ManifestHeaderFlyweight.Checksum CHECKSUM =
@@ -52,7 +55,7 @@ public final class PageManifest implements AutoCloseable
     }
 
     /**
-     * Hash every page of an image into a new manifest file.
+     * Hash every page of an image into a new manifest file, stamped with the image file's stamp read before hashing.
      *
      * @param image   the image.
      * @param extents its allocated ranges; pages outside are hashed as zero pages without reading.
@@ -61,11 +64,68 @@ public final class PageManifest implements AutoCloseable
      */
     public static void write(final MappedImage image, final DataExtents extents, final Path out, final int threads)
     {
-        final long length = ManifestDescriptor.lengthForPages(image.pageCount());
+        write(image, extents, out, threads, ImageStamp.of(image.path()));
+    }
+
+    /**
+     * Hash every page of an image into a new manifest file.
+     *
+     * @param image   the image.
+     * @param extents its allocated ranges; pages outside are hashed as zero pages without reading.
+     * @param out     manifest file to write (replaced).
+     * @param threads worker threads.
+     * @param stamp   the image file's stamp to record (its size is not recorded; the image's is).
+     */
+    static void write(final MappedImage image, final DataExtents extents, final Path out, final int threads,
+        final ImageStamp stamp)
+    {
+        try
+        {
+            writeFile(out, image.size(), stamp, (buffer) ->
+            {
+                final Runnable[] workers = new Runnable[Math.max(1, threads)];
+                for (int i = 0; i < workers.length; i++)
+                {
+                    final long from = ParallelRanges.sliceStart(image.pageCount(), workers.length, i);
+                    final long to = ParallelRanges.sliceStart(image.pageCount(), workers.length, i + 1);
+                    workers[i] = new HashWorker(image, extents, buffer, from, to);
+                }
+                ParallelRanges.run("ramshift-manifest", workers);
+            });
+        }
+        catch (final InternalError ex)
+        {
+            throw new ImageException("image changed while hashed (truncated?): " + image.path(), ex);
+        }
+    }
+
+    /**
+     * Write a manifest file from page hashes already held, without reading the image.
+     *
+     * @param hashes    the hash of every page.
+     * @param imageSize bytes of the image.
+     * @param out       manifest file to write (replaced).
+     * @param stamp     the image file's stamp to record (its size is not recorded; imageSize is).
+     */
+    static void write(final PageHashSource hashes, final long imageSize, final Path out, final ImageStamp stamp)
+    {
+        final long pageCount = imageSize >>> PAGE_SHIFT;
+        writeFile(out, imageSize, stamp, (buffer) ->
+        {
+            for (long page = 0; page < pageCount; page++)
+            {
+                buffer.putLong((int)ManifestDescriptor.entryOffset(page), hashes.pageHash(page), LITTLE_ENDIAN);
+            }
+        });
+    }
+
+    private static void writeFile(final Path out, final long imageSize, final ImageStamp stamp,
+        final Consumer<UnsafeBuffer> fillHashes)
+    {
+        final long length = ManifestDescriptor.lengthForPages(imageSize >>> PAGE_SHIFT);
         checkMappable(out, length);
         try
         {
-            final long stamp = Files.getLastModifiedTime(image.path()).toMillis() * 1_000_000L;
             Files.deleteIfExists(out);
             try (RandomAccessFile file = new RandomAccessFile(out.toFile(), "rw"))
             {
@@ -74,16 +134,11 @@ public final class PageManifest implements AutoCloseable
                 try
                 {
                     final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
-                    final Runnable[] workers = new Runnable[Math.max(1, threads)];
-                    for (int i = 0; i < workers.length; i++)
-                    {
-                        final long from = ParallelRanges.sliceStart(image.pageCount(), workers.length, i);
-                        final long to = ParallelRanges.sliceStart(image.pageCount(), workers.length, i + 1);
-                        workers[i] = new HashWorker(image, extents, buffer, from, to);
-                    }
-                    ParallelRanges.run("ramshift-manifest", workers);
-                    new ManifestHeaderFlyweight().wrap(buffer, 0).encode(
-                        MappedImage.PAGE_SIZE, image.size(), stamp, CHECKSUM);
+                    fillHashes.accept(buffer);
+                    new ManifestHeaderFlyweight().wrap(buffer, 0)
+                        .encode(MappedImage.PAGE_SIZE, imageSize, stamp.mtimeNanos(), stamp.ctimeNanos(),
+                            stamp.inode(), CHECKSUM)
+                        .encodeHashesChecksum(CHECKSUM);
                     mapping.force();
                 }
                 finally
@@ -95,10 +150,6 @@ public final class PageManifest implements AutoCloseable
         catch (final IOException ex)
         {
             throw new RamshiftException("cannot write manifest: path=" + out + ": " + ex.getMessage(), ex);
-        }
-        catch (final InternalError ex)
-        {
-            throw new ImageException("image changed while hashed (truncated?): " + image.path(), ex);
         }
     }
 
@@ -121,7 +172,7 @@ public final class PageManifest implements AutoCloseable
             final PageManifest manifest = new PageManifest(path, channel.map(FileChannel.MapMode.READ_ONLY, 0, length));
             try
             {
-                manifest.header.validate(length, CHECKSUM);
+                manifest.header.validate(length, CHECKSUM).validateHashes(CHECKSUM);
             }
             catch (final LayoutException ex)
             {
@@ -166,10 +217,19 @@ public final class PageManifest implements AutoCloseable
         return header.imageSize();
     }
 
-    /** @return modification time (ns) of the image when it was hashed. */
-    public long stamp()
+    /** @return bytes per page of the image it describes. */
+    public int pageSize()
     {
-        return header.stamp();
+        return header.pageSize();
+    }
+
+    /**
+     * @return the image file's stamp when it was hashed: its mtime, ctime and inode as recorded, and the image
+     * size (the file size for a raw image).
+     */
+    public ImageStamp stamp()
+    {
+        return new ImageStamp(header.imageSize(), header.imageMtime(), header.imageCtime(), header.imageInode());
     }
 
     /**
