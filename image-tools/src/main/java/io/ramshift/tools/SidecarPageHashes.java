@@ -1,6 +1,11 @@
 package io.ramshift.tools;
 
+import io.ramshift.engine.RamshiftException;
+import io.ramshift.engine.image.ImageStamp;
 import io.ramshift.engine.transfer.ImageHasher;
+import io.ramshift.engine.verify.ManifestSidecar;
+import io.ramshift.engine.verify.PageManifest;
+import io.ramshift.engine.verify.SidecarStatus;
 import io.ramshift.engine.transfer.PageHashLedger;
 import io.ramshift.engine.transfer.PageHashProvider;
 import me.tongfei.progressbar.ProgressBar;
@@ -12,23 +17,59 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The page hashes of one end of a delta session: from the image's valid manifest sidecar, else hashed now on two
- * threads with a progress bar on a terminal.
+ * threads with a progress bar on a terminal (and, for an image at rest, kept as its sidecar for the next time).
  */
 final class SidecarPageHashes implements PageHashProvider
 {
     private final String task;
     private final boolean bar;
+    private final boolean keepAfterHashing;
     private volatile boolean fromManifest;
 
-    SidecarPageHashes(final String task, final boolean bar)
+    /**
+     * @param task             name on the progress bar.
+     * @param bar              show a progress bar on a terminal.
+     * @param keepAfterHashing write the sidecar after hashing an image that did not change meanwhile (a source;
+     *                         a destination keeps its sidecar after the session instead).
+     */
+    SidecarPageHashes(final String task, final boolean bar, final boolean keepAfterHashing)
     {
         this.task = task;
         this.bar = bar;
+        this.keepAfterHashing = keepAfterHashing;
     }
 
     public PageHashLedger hashes(final Path image, final long size)
     {
         fromManifest = false;
+        if (java.nio.file.Files.exists(image))
+        {
+            try (SidecarStatus status = ManifestSidecar.openIfValid(image))
+            {
+                if (status.state() == SidecarStatus.State.VALID)
+                {
+                    fromManifest = true;
+                    final PageManifest manifest = status.manifest();
+                    final PageHashLedger ledger = new PageHashLedger(manifest.pageCount(), true);
+                    for (long page = 0, pages = manifest.pageCount(); page < pages; page++)
+                    {
+                        ledger.preset(page, manifest.pageHash(page));
+                    }
+                    return ledger;
+                }
+            }
+        }
+        final ImageStamp before = keepAfterHashing ? ImageStamp.of(image) : null;
+        final PageHashLedger hashes = hash(image, size);
+        if (before != null && before.matches(ImageStamp.of(image)))
+        {
+            keep(image, hashes);
+        }
+        return hashes;
+    }
+
+    private PageHashLedger hash(final Path image, final long size)
+    {
         final AtomicLong done = new AtomicLong();
         final ImageHasher hasher = new ImageHasher(2, done);
         if (!bar || System.console() == null)
@@ -61,7 +102,14 @@ final class SidecarPageHashes implements PageHashProvider
      */
     static void keep(final Path image, final PageHashLedger hashes)
     {
-        // the sidecar format lands with the manifest work; until then the destination is hashed next time
+        try
+        {
+            ManifestSidecar.write(image, hashes.pageCount(), hashes::hash);
+        }
+        catch (final RamshiftException ex)
+        {
+            // a cache only: without it the next delta hashes the destination again
+        }
     }
 
     private void drive(final long pages, final AtomicLong done)

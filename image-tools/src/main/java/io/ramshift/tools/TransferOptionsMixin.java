@@ -105,8 +105,8 @@ final class TransferOptionsMixin
         options.delta = delta;
         // the hashes of both ends come from valid sidecars or are computed now (with a progress bar), and the
         // destination's sidecar is kept for the next delta
-        options.sourceHashes = new SidecarPageHashes("hashing source", !json);
-        options.destinationHashes = new SidecarPageHashes("hashing destination", !json);
+        options.sourceHashes = new SidecarPageHashes("hashing source", !json, true);
+        options.destinationHashes = new SidecarPageHashes("hashing destination", !json, false);
         options.keepHashes = SidecarPageHashes::keep;
         return options;
     }

@@ -26,6 +26,9 @@ final class TransferSummary
             .field("zeroPages", s.zeroPages)
             .field("dataPages", s.dataPages)
             .field("dupPages", s.dupPages)
+            .field("copyPages", s.copyPages)
+            .field("unchangedPages", s.unchangedPages)
+            .field("differingChunks", s.differingChunks)
             .field("zeroRuns", s.zeroRuns)
             .field("dataRuns", s.dataRuns)
             .field("dupRuns", s.dupRuns)
@@ -61,6 +64,11 @@ final class TransferSummary
         out.printf(Locale.ROOT, "  pages      free %,d (%.1f%%)  zero %,d (%.1f%%)  data %,d (%.1f%%)  duplicate %,d (%.1f%%)%n",
             s.freePages, pct(s.freePages, s.imagePages), s.zeroPages, pct(s.zeroPages, s.imagePages),
             s.dataPages, pct(s.dataPages, s.imagePages), s.dupPages, pct(s.dupPages, s.imagePages));
+        if (s.unchangedPages > 0 || s.copyPages > 0 || s.differingChunks > 0)
+        {
+            out.printf(Locale.ROOT, "  delta      unchanged %,d pages (not sent)  copied at the destination %,d pages  " +
+                "chunks whose page hashes travelled %,d%n", s.unchangedPages, s.copyPages, s.differingChunks);
+        }
         out.printf(Locale.ROOT, "  runs       zero %,d  data %,d  duplicate %,d  in %,d batches on %d stream(s)%n",
             s.zeroRuns, s.dataRuns, s.dupRuns, s.batches, s.streams);
         out.printf(Locale.ROOT, "  data       %,d bytes -> %,d on the wire (%.2fx; %,d batches LZ4, %,d raw)%n",

@@ -167,7 +167,7 @@ public final class DeltaExchange
         }
         while (sent < total);
 
-        final PageHashLedger destination = new PageHashLedger(pageCount);
+        final PageHashLedger destination = new PageHashLedger(pageCount, true);
         for (long page = 0; page < pageCount; page++)
         {
             destination.preset(page, source.hash(page));

@@ -45,7 +45,7 @@ public final class ImageHasher implements PageHashProvider
      */
     public PageHashLedger hash(final MappedImage image, final DataExtents extents)
     {
-        final PageHashLedger ledger = new PageHashLedger(image.pageCount());
+        final PageHashLedger ledger = new PageHashLedger(image.pageCount(), true);
         final Runnable[] workers = new Runnable[threads];
         for (int i = 0; i < threads; i++)
         {

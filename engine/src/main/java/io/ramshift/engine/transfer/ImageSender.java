@@ -56,7 +56,7 @@ public final class ImageSender
     public TransferStats send(final SourceImage source, final FreePageBitmap bitmap, final ByteChannel[] channels,
         final String peer)
     {
-        if (options.detectHoles)
+        if (options.detectHoles && !options.delta)
         {
             source.lookUpExtents();
         }
@@ -109,7 +109,8 @@ public final class ImageSender
         total.imageBytes = image.size();
         total.streams = streamCount;
         final long sessionId = options.sessionId != 0 ? options.sessionId : ThreadLocalRandom.current().nextLong();
-        final DataExtents.Lookup lookup = options.detectHoles && source == null ?
+        // a delta plans from page hashes, not holes
+        final DataExtents.Lookup lookup = options.detectHoles && !options.delta && source == null ?
             DataExtents.lookUp(image.path(), image.size()) : null;
         final StreamSender[] streams = new StreamSender[streamCount];
         for (int i = 0; i < streamCount; i++)

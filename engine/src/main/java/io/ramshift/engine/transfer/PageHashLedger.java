@@ -14,11 +14,21 @@ public final class PageHashLedger
     private final long pageCount;
     private final UnsafeBuffer hashes;
     private final AtomicPageBitmap recorded;
+    private final boolean complete;
 
     /**
      * @param pageCount pages of the image.
      */
     public PageHashLedger(final long pageCount)
+    {
+        this(pageCount, false);
+    }
+
+    /**
+     * @param pageCount pages of the image.
+     * @param complete  every page has a hash (a delta baseline filled by {@link #preset}): no per-page marks.
+     */
+    public PageHashLedger(final long pageCount, final boolean complete)
     {
         if (pageCount > Integer.MAX_VALUE / 8)
         {
@@ -27,6 +37,11 @@ public final class PageHashLedger
         this.pageCount = pageCount;
         this.hashes = new UnsafeBuffer(BufferUtil.allocateDirectAligned((int)Math.max(8, pageCount * 8), 64));
         this.recorded = new AtomicPageBitmap(pageCount);
+        this.complete = complete;
+        if (complete)
+        {
+            recorded.setRange(0, pageCount);
+        }
     }
 
     /** @return pages covered. */
@@ -68,7 +83,10 @@ public final class PageHashLedger
     public void preset(final long page, final long hash)
     {
         hashes.putLong((int)(page << 3), hash);
-        recorded.set(page);
+        if (!complete)
+        {
+            recorded.set(page);
+        }
     }
 
     /**
@@ -79,7 +97,7 @@ public final class PageHashLedger
         long sum = 0;
         for (long page = 0; page < pageCount; page++)
         {
-            if (recorded.isSet(page))
+            if (complete || recorded.isSet(page))
             {
                 sum += ImageDigest.term(page, hashes.getLong((int)(page << 3)));
             }

@@ -158,7 +158,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             helloAck.wrap(frames.in(), 0);
             helloAck.validate(sessionId);
             destinationState = helloAck.destinationState();
-            extents = resolveExtents();
+            extents = options.delta ? null : resolveExtents();
             PageHashLedger source = null;
             if (options.delta)
             {
