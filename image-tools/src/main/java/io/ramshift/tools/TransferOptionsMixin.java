@@ -59,6 +59,10 @@ final class TransferOptionsMixin
         description = "Fail when the peer makes no progress for this long (default ${DEFAULT-VALUE}; 0 waits forever).")
     long ioTimeoutSeconds;
 
+    @Option(names = "--key-file", paramLabel = "F", description = "Pre-shared key (at least 16 bytes): both ends must " +
+        "prove it (HMAC-SHA256 challenge-response) before any image byte moves; give the same file to both ends.")
+    java.nio.file.Path keyFile;
+
     @Option(names = "--delta", description = "The destination holds an earlier copy: send only the pages that differ " +
         "(hashes from valid manifest sidecars, else both ends hash their image in parallel).")
     boolean delta;
@@ -103,6 +107,8 @@ final class TransferOptionsMixin
         options.dedup = !noDedup;
         options.ioTimeoutMs = ioTimeoutSeconds * 1000;
         options.delta = delta;
+        options.authenticator = keyFile == null ? null :
+            io.ramshift.engine.transfer.SessionAuthenticator.fromFile(keyFile);
         // the hashes of both ends come from valid sidecars or are computed now (with a progress bar), and the
         // destination's sidecar is kept for the next delta
         options.sourceHashes = new SidecarPageHashes("hashing source", !json, true);

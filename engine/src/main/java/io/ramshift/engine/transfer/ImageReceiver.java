@@ -7,6 +7,7 @@ import io.ramshift.engine.image.DestinationFile;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.layout.HelloAckFlyweight;
+import io.ramshift.layout.HelloDescriptor;
 import io.ramshift.layout.HelloFlyweight;
 import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.ProtocolDescriptor;
@@ -30,6 +31,8 @@ public final class ImageReceiver
 {
     private final TransferOptions options;
     private final HelloFlyweight hello = new HelloFlyweight();
+    private final org.agrona.concurrent.UnsafeBuffer helloCopy =
+        new org.agrona.concurrent.UnsafeBuffer(new byte[HelloDescriptor.LENGTH]);
     private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
     private final ResultFlyweight result = new ResultFlyweight();
 
@@ -98,6 +101,7 @@ public final class ImageReceiver
         try
         {
             readHello(firstFrames);
+            authenticate(firstFrames);
             final long sessionId = hello.sessionId();
             final long imageSize = hello.imageSize();
             final long pageCount = hello.pageCount();
@@ -339,6 +343,27 @@ public final class ImageReceiver
         }
     }
 
+    /**
+     * Before anything is opened or written: both ends prove the key, or neither has one.
+     */
+    private void authenticate(final FrameChannel frames)
+    {
+        final boolean asked = (hello.options() & ProtocolDescriptor.OPTION_AUTH) != 0;
+        if (asked != (options.authenticator != null))
+        {
+            final String message = asked ? "authentication failed: the sender has a key, this receiver has none" :
+                "authentication failed: this receiver requires a key (--key-file) and the sender has none";
+            frames.sendError(ProtocolDescriptor.ERROR_AUTH, message);
+            throw new TransferException(message);
+        }
+        if (asked)
+        {
+            final byte[] helloBytes = new byte[hello.frameLength()];
+            helloCopy.getBytes(0, helloBytes);
+            options.authenticator.challenge(frames, helloBytes);
+        }
+    }
+
     private void readHello(final FrameChannel frames)
     {
         final int type = frames.readFrame("HELLO");
@@ -346,7 +371,15 @@ public final class ImageReceiver
         {
             throw new LayoutException("expected HELLO, got " + ProtocolDescriptor.typeName(type));
         }
-        hello.wrap(frames.in(), 0);
+        // a copy: the stream's input buffer is reused by the frames that follow (authentication, delta exchange)
+        final int length = frames.in().getInt(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (length != HelloDescriptor.LENGTH)
+        {
+            throw new LayoutException("HELLO of the wrong length: length=" + length + " expected=" +
+                HelloDescriptor.LENGTH);
+        }
+        frames.in().getBytes(0, helloCopy, 0, length);
+        hello.wrap(helloCopy, 0);
         hello.validate();
     }
 
@@ -384,6 +417,7 @@ public final class ImageReceiver
                 final FrameChannel frames = new FrameChannel(channel, "sender " + remote(channel),
                     ProtocolDescriptor.MAX_FRAME_LENGTH, options.ioTimeoutMs);
                 readHello(frames);
+                authenticate(frames);
                 if (hello.sessionId() != sessionId || hello.imageSize() != imageSize ||
                     hello.options() != helloOptions || hello.streamCount() != streamCount ||
                     streams[hello.streamIndex()] != null)

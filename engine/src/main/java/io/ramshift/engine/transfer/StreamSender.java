@@ -149,7 +149,13 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         {
             hello.wrap(frames.out(), 0);
             hello.encode(PAGE_SIZE, image.size(), options.helloOptions(), sessionId, streamIndex, streamCount);
+            final byte[] helloBytes = new byte[hello.frameLength()];
+            frames.out().getBytes(0, helloBytes);
             frames.writeControl(hello.frameLength());
+            if (options.authenticator != null)
+            {
+                options.authenticator.prove(frames, helloBytes);
+            }
             final int type = frames.readFrame("HELLO_ACK");
             if (type != ProtocolDescriptor.TYPE_HELLO_ACK)
             {

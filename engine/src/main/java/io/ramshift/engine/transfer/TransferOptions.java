@@ -48,6 +48,8 @@ public final class TransferOptions
     /** Receiver: after the last page, read the destination file back and check its digest, not only the bytes
      * received (a page changed in the file by anyone else is caught before success is reported). */
     public boolean verifyReadBack;
+    /** Both ends prove this pre-shared key before any image byte moves (HELLO option AUTH); null for none. */
+    public SessionAuthenticator authenticator;
     /** A delta session (HELLO option DELTA): the destination holds an earlier copy; only differing pages travel. */
     public boolean delta;
     /** Sender of a delta session: the hash of every source page (a valid sidecar, or hashing the image now). */
@@ -92,6 +94,10 @@ public final class TransferOptions
         if (delta)
         {
             options |= ProtocolDescriptor.OPTION_DELTA;
+        }
+        if (authenticator != null)
+        {
+            options |= ProtocolDescriptor.OPTION_AUTH;
         }
         return options;
     }
