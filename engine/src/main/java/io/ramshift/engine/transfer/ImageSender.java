@@ -112,6 +112,9 @@ public final class ImageSender
         // a delta plans from page hashes, not holes
         final DataExtents.Lookup lookup = options.detectHoles && !options.delta && source == null ?
             DataExtents.lookUp(image.path(), image.size()) : null;
+        // a snapshot (not live) must not change while it is read; a file path is needed to tell
+        final io.ramshift.engine.image.ImageStamp sourceStamp = options.live == null && image.path() != null &&
+            java.nio.file.Files.isRegularFile(image.path()) ? io.ramshift.engine.image.ImageStamp.of(image.path()) : null;
         final StreamSender[] streams = new StreamSender[streamCount];
         for (int i = 0; i < streamCount; i++)
         {
@@ -122,6 +125,10 @@ public final class ImageSender
                 ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
             streams[i].extents(lookup, source);
             streams[i].sourceHashes(sourceHashes);
+            if (sourceStamp != null)
+            {
+                streams[i].sourceStamp(sourceStamp, image.path());
+            }
         }
         ParallelRanges.run("ramshift-send", streams);
         if (options.detectHoles)

@@ -3,6 +3,7 @@ package io.ramshift.engine.transfer;
 import io.ramshift.engine.ImageException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.FreePageBitmap;
+import io.ramshift.engine.image.ImageStamp;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.image.PageViews;
 import io.ramshift.engine.image.SourceImage;
@@ -57,6 +58,8 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     private PageHashLedger ledger;
     private final boolean hashStaged;
     private BackgroundHashes sourceHashes;
+    private ImageStamp sourceStamp;
+    private java.nio.file.Path sourcePath;
     private ImageScanner roundScanner;
     private DataExtents extents;
     private long batchStartNanos;
@@ -113,6 +116,30 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     {
         this.extentsLookup = lookup;
         this.source = source;
+    }
+
+    /**
+     * @param stamp the source file's identity when the transfer began (a snapshot: it must not change).
+     */
+    void sourceStamp(final ImageStamp stamp, final java.nio.file.Path path)
+    {
+        this.sourceStamp = stamp;
+        this.sourcePath = path;
+    }
+
+    private void checkSourceUnchanged()
+    {
+        if (sourceStamp == null)
+        {
+            return;
+        }
+        final String changes = sourceStamp.changes(ImageStamp.of(sourcePath));
+        if (changes != null)
+        {
+            // a snapshot read while something wrote it is not a snapshot: refuse rather than copy it inconsistent
+            throw new ImageException("source image changed during the transfer (use --live for a guest that " +
+                "keeps running): path=" + sourcePath + " " + changes);
+        }
     }
 
     void sourceHashes(final BackgroundHashes hashes)
@@ -203,6 +230,11 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             sequence = writer.finish(batchStartNanos);
             stats.batches = sequence;
             writerStarted = false;
+            if (options.afterLastPage != null)
+            {
+                options.afterLastPage.run();
+            }
+            checkSourceUnchanged();
             if (options.deviceState != null && streamIndex == 0)
             {
                 sendDeviceState(options.deviceState.take());

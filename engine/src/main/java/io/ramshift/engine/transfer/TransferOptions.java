@@ -59,6 +59,8 @@ public final class TransferOptions
     /** Receiver of a delta session: given the destination's final page hashes once it verified and synced (to
      * keep its manifest sidecar), or null. */
     public java.util.function.BiConsumer<java.nio.file.Path, PageHashLedger> keepHashes;
+    /** Sender: called after the last page was read and before END (a fault-injection point for tests), or null. */
+    public Runnable afterLastPage;
     /** Receiver: called with the destination path after the last page and before the read-back check; a
      * fault-injection point for tests, null otherwise. */
     public java.util.function.Consumer<java.nio.file.Path> beforeVerify;
