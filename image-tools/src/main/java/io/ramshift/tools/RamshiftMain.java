@@ -27,12 +27,12 @@ public final class RamshiftMain implements Runnable
 
     /** Subcommands in usage order; the model of only the one named is built (picocli reflects ~0.1 s per tree). */
     private static final String[] SUBCOMMAND_NAMES =
-        {"send", "receive", "demo", "migrate", "generate", "inspect", "manifest", "verify", "dirty", "convert", "qemu",
-            "help"};
+        {"send", "receive", "demo", "migrate", "generate", "mutate", "inspect", "manifest", "verify", "dirty", "convert",
+            "qemu", "help"};
     private static final Class<?>[] SUBCOMMANDS =
         {SendCommand.class, ReceiveCommand.class, DemoCommand.class, MigrateCommand.class, GenerateCommand.class,
-            InspectCommand.class, ManifestCommand.class, VerifyCommand.class, DirtyCommand.class, ConvertCommand.class,
-            QemuCommand.class, CommandLine.HelpCommand.class};
+            MutateCommand.class, InspectCommand.class, ManifestCommand.class, VerifyCommand.class, DirtyCommand.class,
+            ConvertCommand.class, QemuCommand.class, CommandLine.HelpCommand.class};
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -81,7 +81,7 @@ public final class PageContentWriter
         }
     }
 
-    private static void writeRandom(final UnsafeBuffer buffer, final int offset, final long pageSeed)
+    static void writeRandom(final UnsafeBuffer buffer, final int offset, final long pageSeed)
     {
         // SplitMix64 inlined on a local so the loop keeps its state in a register
         long state = pageSeed;
