@@ -90,6 +90,7 @@ final class MigrateCommand implements Callable<Integer>
             spec.commandLine().getOut().println(new JsonWriter()
                 .field("verified", sender.verified && receiver.verified)
                 .field("commandSeconds", commandSeconds)
+                .field("bytesOnWire", sender.bytesSent + sender.bytesReceived)
                 .object("sender", TransferSummary.json(sender))
                 .object("receiver", TransferSummary.json(receiver)));
         }

@@ -31,8 +31,11 @@ import java.util.regex.Pattern;
  */
 public final class DeltaBenchmark
 {
-    /** Tool key: {@code ramshift migrate gen2 dst --delta}. */
+    /** Tool key: {@code ramshift migrate gen2 dst --delta}, both images with a valid manifest sidecar (built
+     * before the timed run). */
     static final String RAMSHIFT = "ramshift";
+    /** Tool key: the same without sidecars: both ends hash their image in parallel inside the timed run. */
+    static final String RAMSHIFT_HASHING = "ramshift-hashing";
     /** Tool key: {@code rsync --inplace --no-whole-file} to the daemon. */
     static final String RSYNC_INPLACE = "rsync-inplace";
     /** Tool key: plain {@code rsync} to the daemon (temporary file, then rename). */
@@ -87,7 +90,7 @@ public final class DeltaBenchmark
         List<String> sizes = List.of("2G", "8G");
         List<String> fractions = List.of("0.01", "0.10");
         List<String> layouts = List.of("scattered", "clustered");
-        List<String> tools = List.of(RAMSHIFT, RSYNC_INPLACE, RSYNC);
+        List<String> tools = List.of(RAMSHIFT, RAMSHIFT_HASHING, RSYNC_INPLACE, RSYNC);
         int runs = 3;
         long seed = 2;
         int runPages = 64;
@@ -121,7 +124,7 @@ public final class DeltaBenchmark
         }
         for (final String tool : tools)
         {
-            if (!List.of(RAMSHIFT, RSYNC_INPLACE, RSYNC).contains(tool))
+            if (!List.of(RAMSHIFT, RAMSHIFT_HASHING, RSYNC_INPLACE, RSYNC).contains(tool))
             {
                 System.err.println("unknown tool: " + tool + " (expected ramshift, rsync-inplace, rsync)");
                 System.exit(2);
@@ -223,6 +226,18 @@ public final class DeltaBenchmark
     private void measure(final String tool, final ToolResult result, final long imageBytes) throws Exception
     {
         resetDestination();
+        if (RAMSHIFT.equals(tool))
+        {
+            // "with valid manifests": yesterday's copy and today's image each have their sidecar, as they do
+            // after a ramshift session; built here, outside the timed run
+            shell("'" + ramshift + "' manifest '" + gen2 + "' > /dev/null && '" + ramshift + "' manifest '" +
+                destination + "' > /dev/null && sync");
+        }
+        else if (RAMSHIFT_HASHING.equals(tool))
+        {
+            Files.deleteIfExists(Path.of(gen2 + ".rsmanifest"));
+            Files.deleteIfExists(Path.of(destination + ".rsmanifest"));
+        }
         final List<String> command = command(tool);
         final Path out = work.resolve("tool.out");
         final Path err = work.resolve("tool.err");
@@ -251,7 +266,7 @@ public final class DeltaBenchmark
         }
         final long wire;
         long literal = -1;
-        if (RAMSHIFT.equals(tool))
+        if (tool.startsWith(RAMSHIFT))
         {
             final long onWire = jsonLong(output, "bytesOnWire");
             final int sender = output.indexOf("\"sender\"");
@@ -273,8 +288,8 @@ public final class DeltaBenchmark
         final String target = "rsync://127.0.0.1:" + daemonPort + "/" + MODULE + "/" + DESTINATION_NAME;
         return switch (tool)
         {
-            case RAMSHIFT -> List.of(ramshift.toString(), "migrate", gen2.toString(), destination.toString(), "--delta",
-                "--json");
+            case RAMSHIFT, RAMSHIFT_HASHING -> List.of(ramshift.toString(), "migrate", gen2.toString(),
+                destination.toString(), "--delta", "--json");
             // --ignore-times: never let a size and mtime match skip the file; the delta algorithm always runs
             case RSYNC_INPLACE -> List.of("rsync", "--inplace", "--no-whole-file", "--ignore-times", "--stats",
                 gen2.toString(), target);
@@ -667,7 +682,8 @@ public final class DeltaBenchmark
         {
             return switch (tool)
             {
-                case RAMSHIFT -> "ramshift migrate --delta";
+                case RAMSHIFT -> "ramshift migrate --delta (valid manifests)";
+                case RAMSHIFT_HASHING -> "ramshift migrate --delta (no manifests: both ends hash)";
                 case RSYNC_INPLACE -> "rsync --inplace --no-whole-file (daemon)";
                 default -> "rsync (daemon; temp file + rename)";
             };
