@@ -33,14 +33,15 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +---------------------------------------------------------------+
  * </pre>
  * PAGE_HASHES (type 10, receiver → sender): for each requested chunk, in the order asked, its index and its 512
- * page hashes (slots past the image's last page are 0).
+ * page hashes (slots past the image's last page are 0): u64 each, or with {@link ProtocolDescriptor#DELTA_FLAG_HASH32}
+ * (asked for in CHUNK_REQUEST, repeated in every PAGE_HASHES) their low 32 bits as u32 each.
  * <pre>
  *  +---------------------------------------------------------------+
  *  |                Frame Header (8 bytes, type 10)                |
  *  +-------------------------------+-------------------------------+
  *  |          Count n (u32)        |           Flags (u32)         |
  *  +-------------------------------+-------------------------------+
- *  |   n × { Chunk Index (u64), Page Hash × 512 (u64 each) }      ...
+ *  |   n × { Chunk Index (u64), Page Hash × 512 (u64, or u32) }   ...
  *  +---------------------------------------------------------------+
  * </pre>
  */
@@ -64,8 +65,10 @@ public final class DeltaFrameDescriptor
     /** CHUNK_REQUEST and PAGE_HASHES: offset of the first entry. */
     public static final int LIST_ENTRIES_OFFSET;
 
-    /** PAGE_HASHES: bytes of one entry (chunk index and its page hashes). */
+    /** PAGE_HASHES: bytes of one entry (chunk index and its 64-bit page hashes). */
     public static final int PAGE_HASHES_ENTRY_LENGTH = SIZE_OF_LONG * (1 + ProtocolDescriptor.DELTA_CHUNK_PAGES);
+    /** PAGE_HASHES with {@link ProtocolDescriptor#DELTA_FLAG_HASH32}: bytes of one entry. */
+    public static final int PAGE_HASHES_ENTRY_LENGTH_32 = SIZE_OF_LONG + SIZE_OF_INT * ProtocolDescriptor.DELTA_CHUNK_PAGES;
 
     /** Most chunk hashes in one DEST_SUMMARY. */
     public static final int MAX_SUMMARY_HASHES;

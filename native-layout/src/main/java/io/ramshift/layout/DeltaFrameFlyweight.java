@@ -137,7 +137,7 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
             throw new LayoutException("CHUNK_REQUEST length mismatch: count=" + count + " frame=" + frameLength() +
                 " max=" + MAX_REQUEST_CHUNKS);
         }
-        checkFlags(LIST_FLAGS_OFFSET, DELTA_FLAG_LAST);
+        checkFlags(LIST_FLAGS_OFFSET, DELTA_FLAG_LAST | DELTA_FLAG_HASH32);
         long last = previous;
         for (int i = 0; i < count; i++)
         {
@@ -193,7 +193,7 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
      */
     public DeltaFrameFlyweight encodePageHashes(final int count, final int flags)
     {
-        header(LIST_ENTRIES_OFFSET + count * PAGE_HASHES_ENTRY_LENGTH, TYPE_PAGE_HASHES);
+        header(LIST_ENTRIES_OFFSET + count * entryLength(flags), TYPE_PAGE_HASHES);
         buffer.putInt(offset + LIST_COUNT_OFFSET, count, LITTLE_ENDIAN);
         buffer.putInt(offset + LIST_FLAGS_OFFSET, flags, LITTLE_ENDIAN);
         return this;
@@ -207,13 +207,14 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
     public DeltaFrameFlyweight validatePageHashes()
     {
         checkHeader(TYPE_PAGE_HASHES, -1);
+        checkFlags(LIST_FLAGS_OFFSET, DELTA_FLAG_LAST | DELTA_FLAG_HASH32);
         final long count = count(LIST_COUNT_OFFSET);
-        if (count > MAX_PAGE_HASH_ENTRIES || frameLength() != LIST_ENTRIES_OFFSET + count * PAGE_HASHES_ENTRY_LENGTH)
+        if (count > MAX_PAGE_HASH_ENTRIES ||
+            frameLength() != LIST_ENTRIES_OFFSET + count * entryLength(listFlags()))
         {
             throw new LayoutException("PAGE_HASHES length mismatch: count=" + count + " frame=" + frameLength() +
                 " max=" + MAX_PAGE_HASH_ENTRIES);
         }
-        checkFlags(LIST_FLAGS_OFFSET, DELTA_FLAG_LAST);
         return this;
     }
 
@@ -224,7 +225,7 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
      */
     public DeltaFrameFlyweight entryChunk(final int entry, final long chunk)
     {
-        buffer.putLong(offset + LIST_ENTRIES_OFFSET + entry * PAGE_HASHES_ENTRY_LENGTH, chunk, LITTLE_ENDIAN);
+        buffer.putLong(entryOffset(entry), chunk, LITTLE_ENDIAN);
         return this;
     }
 
@@ -234,31 +235,53 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
      */
     public long entryChunk(final int entry)
     {
-        return buffer.getLong(offset + LIST_ENTRIES_OFFSET + entry * PAGE_HASHES_ENTRY_LENGTH, LITTLE_ENDIAN);
+        return buffer.getLong(entryOffset(entry), LITTLE_ENDIAN);
     }
 
     /**
-     * @param entry position in a PAGE_HASHES frame.
+     * @param entry position in a PAGE_HASHES frame (its flags already encoded).
      * @param page  page within the chunk, 0..511.
-     * @param hash  the page hash.
+     * @param hash  the page hash (only its low 32 bits with {@link ProtocolDescriptor#DELTA_FLAG_HASH32}).
      * @return this for a fluent API.
      */
     public DeltaFrameFlyweight entryHash(final int entry, final int page, final long hash)
     {
-        buffer.putLong(offset + LIST_ENTRIES_OFFSET + entry * PAGE_HASHES_ENTRY_LENGTH + 8 + page * 8, hash,
-            LITTLE_ENDIAN);
+        if (hash32())
+        {
+            buffer.putInt(entryOffset(entry) + 8 + page * 4, (int)hash, LITTLE_ENDIAN);
+        }
+        else
+        {
+            buffer.putLong(entryOffset(entry) + 8 + page * 8, hash, LITTLE_ENDIAN);
+        }
         return this;
     }
 
     /**
      * @param entry position in a PAGE_HASHES frame.
      * @param page  page within the chunk, 0..511.
-     * @return the page hash.
+     * @return the page hash (zero-extended low 32 bits with {@link ProtocolDescriptor#DELTA_FLAG_HASH32}).
      */
     public long entryHash(final int entry, final int page)
     {
-        return buffer.getLong(offset + LIST_ENTRIES_OFFSET + entry * PAGE_HASHES_ENTRY_LENGTH + 8 + page * 8,
-            LITTLE_ENDIAN);
+        return hash32() ? buffer.getInt(entryOffset(entry) + 8 + page * 4, LITTLE_ENDIAN) & 0xFFFF_FFFFL :
+            buffer.getLong(entryOffset(entry) + 8 + page * 8, LITTLE_ENDIAN);
+    }
+
+    /** @return true when a PAGE_HASHES frame carries 32-bit hashes. */
+    public boolean hash32()
+    {
+        return (listFlags() & DELTA_FLAG_HASH32) != 0;
+    }
+
+    private int entryOffset(final int entry)
+    {
+        return offset + LIST_ENTRIES_OFFSET + entry * entryLength(listFlags());
+    }
+
+    private static int entryLength(final int flags)
+    {
+        return (flags & DELTA_FLAG_HASH32) != 0 ? PAGE_HASHES_ENTRY_LENGTH_32 : PAGE_HASHES_ENTRY_LENGTH;
     }
 
     private long count(final int at)

@@ -97,6 +97,8 @@ public final class ProtocolDescriptor
     public static final int DELTA_FLAG_LAST = 1;
     /** Flag of a DEST_SUMMARY: the hashes come from a valid manifest (not hashed for this session). */
     public static final int DELTA_FLAG_FROM_MANIFEST = 2;
+    /** Flag of CHUNK_REQUEST (asked) and PAGE_HASHES (given): page hashes truncated to their low 32 bits. */
+    public static final int DELTA_FLAG_HASH32 = 4;
 
     /** Upper bound of a device state (QEMU's for a small guest is about 320 KB, plus video RAM if any). */
     public static final long MAX_DEVICE_STATE_LENGTH = 256L * 1024 * 1024;

@@ -94,4 +94,23 @@ class DeltaFrameFlyweightTest
         frame.frameLength(frame.frameLength() - 8);
         assertThrows(LayoutException.class, () -> frame.validatePageHashes());
     }
+
+    @Test
+    void shouldCarryThirtyTwoBitPageHashesInHalfTheBytes()
+    {
+        frame.wrap(buffer, FRAME_OFFSET);
+        frame.encodePageHashes(2, ProtocolDescriptor.DELTA_FLAG_LAST | ProtocolDescriptor.DELTA_FLAG_HASH32)
+            .entryChunk(0, 3).entryChunk(1, 9);
+        frame.entryHash(0, 511, 0x1234_5678_9ABC_DEF0L).entryHash(1, 0, -1L);
+        frame.validatePageHashes();
+
+        assertEquals(16 + 2 * DeltaFrameDescriptor.PAGE_HASHES_ENTRY_LENGTH_32, frame.frameLength());
+        assertEquals(2056, DeltaFrameDescriptor.PAGE_HASHES_ENTRY_LENGTH_32);
+        assertEquals(9, frame.entryChunk(1));
+        assertEquals(0x9ABC_DEF0L, frame.entryHash(0, 511));
+        assertEquals(0xFFFF_FFFFL, frame.entryHash(1, 0));
+        assertEquals(0x9ABC_DEF0, buffer.getInt(FRAME_OFFSET + 16 + 8 + 511 * 4, java.nio.ByteOrder.LITTLE_ENDIAN));
+        frame.encodePageHashes(1, ProtocolDescriptor.DELTA_FLAG_HASH32).frameLength(16 + 4104);
+        assertThrows(LayoutException.class, () -> frame.validatePageHashes());
+    }
 }

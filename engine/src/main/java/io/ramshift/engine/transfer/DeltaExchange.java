@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 
 import static io.ramshift.layout.ProtocolDescriptor.DELTA_CHUNK_PAGES;
 import static io.ramshift.layout.ProtocolDescriptor.DELTA_FLAG_FROM_MANIFEST;
+import static io.ramshift.layout.ProtocolDescriptor.DELTA_FLAG_HASH32;
 import static io.ramshift.layout.ProtocolDescriptor.DELTA_FLAG_LAST;
 
 /**
@@ -77,11 +78,18 @@ public final class DeltaExchange
         }
         final LongArrayList requested = new LongArrayList();
         long previous = -1;
+        int hashFlags = -1;
         while (true)
         {
             expect(ProtocolDescriptor.TYPE_CHUNK_REQUEST, "CHUNK_REQUEST");
             frame.wrap(frames.in(), 0);
             frame.validateRequest(chunkCount, previous);
+            final int width = frame.listFlags() & DELTA_FLAG_HASH32;
+            if (hashFlags >= 0 && width != hashFlags)
+            {
+                throw new LayoutException("CHUNK_REQUEST frames disagree on the hash width");
+            }
+            hashFlags = width;
             for (int i = 0, n = frame.listCount(); i < n; i++)
             {
                 previous = frame.listLong(i);
@@ -98,7 +106,7 @@ public final class DeltaExchange
         {
             final int count = Math.min(DeltaFrameDescriptor.MAX_PAGE_HASH_ENTRIES, total - sent);
             frame.wrap(out, 0);
-            frame.encodePageHashes(count, sent + count == total ? DELTA_FLAG_LAST : 0);
+            frame.encodePageHashes(count, (sent + count == total ? DELTA_FLAG_LAST : 0) | hashFlags);
             for (int e = 0; e < count; e++)
             {
                 final long chunk = requested.getLong(sent + e);
@@ -122,9 +130,13 @@ public final class DeltaExchange
      * hashes.
      *
      * @param source hashes of every source page.
+     * @param hash32 ask for 32-bit page hashes (half the bytes): a page whose low 32 bits match is taken as
+     *               unchanged; a changed page that matched by chance (~2^-32 per changed page) is caught by the
+     *               whole-image digest and fails the session. Only without free pages: a free page is never sent,
+     *               so its destination hash must be known in full.
      * @return hashes of every destination page, preset (no digest change counted).
      */
-    public PageHashLedger learn(final PageHashLedger source)
+    public PageHashLedger learn(final PageHashLedger source, final boolean hash32)
     {
         final LongArrayList differing = new LongArrayList();
         long received = 0;
@@ -157,7 +169,7 @@ public final class DeltaExchange
         {
             final int count = Math.min(DeltaFrameDescriptor.MAX_REQUEST_CHUNKS, total - sent);
             frame.wrap(out, 0);
-            frame.encodeRequest(count, sent + count == total ? DELTA_FLAG_LAST : 0);
+            frame.encodeRequest(count, (sent + count == total ? DELTA_FLAG_LAST : 0) | (hash32 ? DELTA_FLAG_HASH32 : 0));
             for (int i = 0; i < count; i++)
             {
                 frame.listLong(i, differing.getLong(sent + i));
@@ -178,6 +190,10 @@ public final class DeltaExchange
             expect(ProtocolDescriptor.TYPE_PAGE_HASHES, "PAGE_HASHES");
             frame.wrap(frames.in(), 0);
             frame.validatePageHashes();
+            if (frame.hash32() != hash32)
+            {
+                throw new LayoutException("PAGE_HASHES of another hash width than asked: hash32=" + frame.hash32());
+            }
             for (int e = 0, n = frame.listCount(); e < n; e++)
             {
                 final long chunk = frame.entryChunk(e);
@@ -191,7 +207,18 @@ public final class DeltaExchange
                 final long pages = Math.min(DELTA_CHUNK_PAGES, pageCount - firstPage);
                 for (int p = 0; p < pages; p++)
                 {
-                    destination.preset(firstPage + p, frame.entryHash(e, p));
+                    final long given = frame.entryHash(e, p);
+                    if (hash32)
+                    {
+                        // equal low bits: the page is taken as the source's; else a value that cannot equal it
+                        final long own = source.hash(firstPage + p);
+                        destination.preset(firstPage + p,
+                            (own & 0xFFFF_FFFFL) == given ? own : (~own & 0xFFFF_FFFF_0000_0000L) | given);
+                    }
+                    else
+                    {
+                        destination.preset(firstPage + p, given);
+                    }
                 }
             }
             if ((frame.listFlags() & DELTA_FLAG_LAST) != 0)

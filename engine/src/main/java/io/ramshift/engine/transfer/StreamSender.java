@@ -197,7 +197,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             {
                 source = sourceHashes.join();
                 final DeltaExchange exchange = new DeltaExchange(frames, image.pageCount());
-                ledger = exchange.learn(source);
+                ledger = exchange.learn(source, bitmap == null);
                 stats.differingChunks = exchange.differingChunks();
                 // the digest starts as the destination's whole image; every page sent replaces its term
                 digest.addDelta(ledger.digest());
