@@ -58,6 +58,19 @@ class SourceChangedDuringTransferTest
         assertTrue(ex.getMessage().contains("size"), ex.getMessage());
     }
 
+    @Test
+    void shouldRefuseASourceTruncatedDuringTheTransfer()
+    {
+        final Path source = image();
+        final TransferOptions options = options();
+        options.afterLastPage = () -> write(source, (raf) -> raf.setLength(raf.length() - PAGE_SIZE));
+
+        final ImageException ex = assertThrows(ImageException.class,
+            () -> new LoopbackMigration(options).migrate(source, null, dir.resolve("dst.img")));
+
+        assertTrue(ex.getMessage().contains("source image changed during the transfer"), ex.getMessage());
+    }
+
     private interface FileAction
     {
         void apply(RandomAccessFile file) throws IOException;
