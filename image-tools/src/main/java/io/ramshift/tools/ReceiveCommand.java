@@ -35,8 +35,33 @@ final class ReceiveCommand implements Callable<Integer>
         description = "Destination: created sparse if missing, written in place (never truncated) if it exists.")
     Path out;
 
+    @Option(names = "--retry", defaultValue = "0", paramLabel = "N",
+        description = "After a failed session, accept the sender's next attempt up to N times (default ${DEFAULT-VALUE}).")
+    int retry;
+
     @Mixin
     TransferOptionsMixin transfer;
+
+    private TransferStats receiveWithRetries(final ServerSocketChannel server)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new ImageReceiver(transfer.toOptions()).receive(server, out);
+            }
+            catch (final io.ramshift.engine.RamshiftException | io.ramshift.layout.LayoutException ex)
+            {
+                if (attempt >= retry)
+                {
+                    throw ex;
+                }
+                spec.commandLine().getErr().printf("ramshift receive: session failed: %s; waiting for attempt %d " +
+                    "of %d%n", ex.getMessage(), attempt + 2, retry + 1);
+                spec.commandLine().getErr().flush();
+            }
+        }
+    }
 
     public Integer call()
     {
@@ -50,7 +75,7 @@ final class ReceiveCommand implements Callable<Integer>
             spec.commandLine().getErr().println("ramshift receive: listening on " + server.getLocalAddress() +
                 ", writing " + out);
             spec.commandLine().getErr().flush();
-            stats = new ImageReceiver(transfer.toOptions()).receive(server, out);
+            stats = receiveWithRetries(server);
         }
         catch (final IOException ex)
         {

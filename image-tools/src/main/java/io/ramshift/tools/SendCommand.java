@@ -39,6 +39,11 @@ final class SendCommand implements Callable<Integer>
     @Option(names = "--free-bitmap", paramLabel = "F", description = "Free-page bitmap: pages set there are not sent.")
     Path freeBitmap;
 
+    @Option(names = "--retry", defaultValue = "0", paramLabel = "N",
+        description = "When the connection fails, reconnect and resume up to N times (with backoff 0.5 s .. 5 s); " +
+            "a refusal by the receiver (key, destination, protocol) is not retried (default ${DEFAULT-VALUE}).")
+    int retry;
+
     @Mixin
     TransferOptionsMixin transfer;
 
@@ -67,11 +72,7 @@ final class SendCommand implements Callable<Integer>
             SourceReport.describe(spec, source.describe());
             final FreePageBitmap bitmap = freeBitmap == null ? null :
                 FreePageBitmap.load(freeBitmap, source.image().pageCount());
-            for (int i = 0; i < channels.length; i++)
-            {
-                channels[i] = connect(address);
-            }
-            stats = new ImageSender(options).send(source, bitmap, channels, "receiver " + address);
+            stats = sendWithRetries(options, source, bitmap, channels, address);
             monitor.close();
             if (session != null)
             {
@@ -104,6 +105,53 @@ final class SendCommand implements Callable<Integer>
                 stats.bytesSent + stats.bytesReceived);
         }
         return 0;
+    }
+
+    /**
+     * Send; when the connection fails (not when the receiver refuses), wait and resume up to {@code --retry} times
+     * as a delta session, so only what did not arrive travels again.
+     */
+    private TransferStats sendWithRetries(final io.ramshift.engine.transfer.TransferOptions options,
+        final SourceImage source, final FreePageBitmap bitmap, final SocketChannel[] channels,
+        final InetSocketAddress address)
+    {
+        long backoffMs = 500;
+        SocketChannel[] open = channels;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                for (int i = 0; i < open.length; i++)
+                {
+                    open[i] = connect(address);
+                }
+                channels[0] = open[0];
+                return new ImageSender(options).send(source, bitmap, open, "receiver " + address);
+            }
+            catch (final TransferException ex)
+            {
+                for (int i = 0; i < open.length; i++)
+                {
+                    closeQuietly(open[i]);
+                    open[i] = null;
+                }
+                if (attempt >= retry || options.live != null || !RetryPolicy.worthRetrying(ex))
+                {
+                    throw ex;
+                }
+                spec.commandLine().getErr().printf("ramshift send: %s; retry %d of %d in %d ms, resuming " +
+                    "(only pages the destination lacks travel)%n", ex.getMessage(), attempt + 1, retry, backoffMs);
+                spec.commandLine().getErr().flush();
+                RetryPolicy.pause(backoffMs);
+                backoffMs = Math.min(5_000, backoffMs * 2);
+                options.delta = true;
+                options.streams = 1;
+                options.sessionId = 0;
+                // one stream from now on (a delta); channels[0] is the one the caller closes
+                open = new SocketChannel[1];
+                channels[0] = null;
+            }
+        }
     }
 
     private static void closeQuietly(final SocketChannel channel)

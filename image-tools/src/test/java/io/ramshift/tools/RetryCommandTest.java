@@ -1,0 +1,180 @@
+package io.ramshift.tools;
+
+import io.ramshift.engine.RamshiftThreads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code send --retry} / {@code receive --retry}: a connection cut mid-transfer (a proxy that drops the first
+ * connection after a few megabytes, as a link going down would) is resumed automatically, sending only what did
+ * not arrive; with nobody listening the retries are bounded and the command fails with the reason.
+ */
+class RetryCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void noThreadsLeft()
+    {
+        RamshiftThreads.assertNoneRunning();
+    }
+
+    @Test
+    void shouldResumeAfterTheConnectionIsCutMidTransfer() throws Exception
+    {
+        final Path source = dir.resolve("guest.ram");
+        final Path destination = dir.resolve("copy.ram");
+        assertEquals(0, RamshiftMain.run("generate", "--profile", "post-workload", "--size", "64M", "--seed", "4",
+            "--out", source.toString()));
+        final int receiverPort = freePort();
+        final StringWriter receiverErr = new StringWriter();
+        final AtomicInteger receiverExit = new AtomicInteger(-1);
+        final Thread receiver = new Thread(() -> receiverExit.set(RamshiftMain.run(new PrintWriter(new StringWriter()),
+            new PrintWriter(receiverErr), "receive", "--listen", "127.0.0.1:" + receiverPort, "--out",
+            destination.toString(), "--retry", "3", "--no-sync")), "test-receiver");
+        receiver.start();
+        try (CuttingProxy proxy = new CuttingProxy(receiverPort, 4 << 20))
+        {
+            final CliRun send = CliRun.of("send", source.toString(), "--to", "127.0.0.1:" + proxy.port(), "--retry",
+                "3", "--no-lz4", "--json");
+            receiver.join(60_000);
+
+            assertEquals(0, send.exitCode, send::toString);
+            assertEquals(0, receiverExit.get(), "the receiver accepted the resumed session: " + receiverErr);
+            assertTrue(send.err.contains("retry 1 of 3"), send.err);
+            assertTrue(Long.parseLong(send.jsonField("unchangedPages")) > 0, "the resumed session skips what " +
+                "arrived before the cut: " + send);
+            assertEquals(0, RamshiftMain.run("verify", source.toString(), destination.toString()));
+        }
+    }
+
+    @Test
+    void shouldGiveUpAfterTheRetriesWhenNobodyListens() throws Exception
+    {
+        final Path source = dir.resolve("guest.ram");
+        assertEquals(0, RamshiftMain.run("generate", "--profile", "idle", "--size", "8M", "--seed", "1", "--out",
+            source.toString()));
+        final long start = System.nanoTime();
+
+        final CliRun send = CliRun.of("send", source.toString(), "--to", "127.0.0.1:" + freePort(), "--retry", "2");
+
+        assertEquals(RamshiftMain.EXIT_FAILURE, send.exitCode, send::toString);
+        assertTrue(send.err.contains("retry 2 of 2"), send.err);
+        assertTrue(send.err.contains("cannot connect"), send.err);
+        assertTrue((System.nanoTime() - start) / 1e9 < 20, "retries are bounded");
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Forwards connections to a port; the first one is dropped after a given number of sender bytes. */
+    private static final class CuttingProxy implements AutoCloseable
+    {
+        private final ServerSocketChannel server;
+        private final Thread acceptor;
+
+        CuttingProxy(final int target, final long cutAfter) throws IOException
+        {
+            server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            acceptor = new Thread(() -> accept(target, cutAfter), "test-proxy");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() throws IOException
+        {
+            return ((InetSocketAddress)server.getLocalAddress()).getPort();
+        }
+
+        private void accept(final int target, final long cutAfter)
+        {
+            try
+            {
+                for (int connection = 0; ; connection++)
+                {
+                    final SocketChannel client = server.accept();
+                    final SocketChannel upstream = SocketChannel.open(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
+                    final long limit = connection == 0 ? cutAfter : Long.MAX_VALUE;
+                    pump(client, upstream, limit, "test-proxy-up");
+                    pump(upstream, client, Long.MAX_VALUE, "test-proxy-down");
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // closed
+            }
+        }
+
+        private static void pump(final SocketChannel from, final SocketChannel to, final long limit,
+            final String name)
+        {
+            final Thread thread = new Thread(() ->
+            {
+                final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+                long moved = 0;
+                try
+                {
+                    while (moved < limit && from.read(buffer) >= 0)
+                    {
+                        buffer.flip();
+                        moved += buffer.remaining();
+                        while (buffer.hasRemaining())
+                        {
+                            to.write(buffer);
+                        }
+                        buffer.clear();
+                    }
+                }
+                catch (final IOException ignore)
+                {
+                    // the other direction closed
+                }
+                closeQuietly(from);
+                closeQuietly(to);
+            }, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private static void closeQuietly(final SocketChannel channel)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // already closed
+            }
+        }
+
+        public void close() throws IOException
+        {
+            server.close();
+        }
+    }
+}
