@@ -103,6 +103,7 @@ final class InspectCommand implements Callable<Integer>
                 .field("floorPercent", 100.0 * r.floorBytes() / r.imageBytes)
                 .field("layoutCheck", layout == null ? null : layoutMismatches == null ? "ok" : layoutMismatches)
                 .field("sidecar", sidecar)
+                .field("journal", io.ramshift.engine.transfer.TransferJournal.describe(image))
                 .field("seconds", r.nanos / 1e9)
                 .object("runLengthHistogram", histogram));
         }
@@ -130,6 +131,11 @@ final class InspectCommand implements Callable<Integer>
                 }
             }
             out.printf(Locale.ROOT, "  sidecar    %s (%s)%n", sidecar, ManifestSidecar.pathFor(image).getFileName());
+            final String journal = io.ramshift.engine.transfer.TransferJournal.describe(image);
+            if (journal != null)
+            {
+                out.printf(Locale.ROOT, "  journal    %s%n", journal);
+            }
             out.printf(Locale.ROOT, "  time       %.3f s%n", r.nanos / 1e9);
             if (layout != null)
             {

@@ -82,6 +82,16 @@ final class VerifyCommand implements Callable<Integer>
             }
         }
         print(result);
+        // an interrupted transfer into either image: say so whatever the bytes say
+        for (final Path image : b == null ? new Path[] {a} : new Path[] {a, b})
+        {
+            final String journal = io.ramshift.engine.transfer.TransferJournal.describe(image);
+            if (journal != null)
+            {
+                spec.commandLine().getErr().println("ramshift verify: " + image + ": " + journal);
+                spec.commandLine().getErr().flush();
+            }
+        }
         return result.identical() ? 0 : RamshiftMain.EXIT_FAILURE;
     }
 

@@ -112,6 +112,20 @@ class DeltaCommandTest
         assertIdentical();
     }
 
+    @Test
+    void shouldShowAnInterruptedTransferInInspectAndVerifyUntilItIsCompleted() throws IOException
+    {
+        io.ramshift.engine.transfer.TransferJournal.begin(destination, Files.size(destination), 0x5E55L);
+
+        final CliRun inspect = CliRun.of("inspect", destination.toString());
+        final CliRun verify = CliRun.of("verify", source.toString(), destination.toString());
+
+        assertTrue(inspect.out.contains("journal    INCOMPLETE"), inspect.out);
+        assertTrue(verify.err.contains("INCOMPLETE"), verify.err);
+        delta();
+        assertTrue(!CliRun.of("inspect", destination.toString()).out.contains("INCOMPLETE"));
+    }
+
     private CliRun delta()
     {
         final CliRun run = CliRun.of("migrate", source.toString(), destination.toString(), "--delta", "--no-sync",

@@ -98,6 +98,7 @@ public final class ImageReceiver
         SocketChannel[] extra = new SocketChannel[0];
         DestinationFile file = null;
         MappedImage readView = null;
+        TransferJournal journal = null;
         try
         {
             readHello(firstFrames);
@@ -139,6 +140,8 @@ public final class ImageReceiver
                 throw ex;
             }
             total.destinationState = file.state();
+            // from here until it verifies, the destination is marked incomplete on disk
+            journal = TransferJournal.begin(destination, imageSize, sessionId);
             streams = new FrameChannel[streamCount];
             streams[hello.streamIndex()] = firstFrames;
             extra = new SocketChannel[streamCount - 1];
@@ -268,6 +271,11 @@ public final class ImageReceiver
                     throw ex;
                 }
                 total.deviceStateLoadNanos = System.nanoTime() - loadStart;
+            }
+            if (match)
+            {
+                // written, synced and verified: no longer incomplete, before anyone is told so
+                journal.complete();
             }
             for (final FrameChannel stream : streams)
             {

@@ -51,6 +51,10 @@ class ResumeByDeltaTest
             assertTrue(failure.getMessage().contains("RUN_BATCH or END"), failure.getMessage());
         }
 
+        final String journal = TransferJournal.describe(destination);
+        assertTrue(journal != null && journal.contains("INCOMPLETE") && journal.contains("1 attempt(s)"),
+            "an interrupted transfer leaves its journal: " + journal);
+
         final TransferOptions delta = new TransferOptions();
         delta.noSync = true;
         delta.delta = true;
@@ -61,5 +65,6 @@ class ResumeByDeltaTest
         assertEquals(200, resumed.senderStats().dataPages, "pages 100..299 travel again, 0..99 do not");
         assertEquals(PAGES - 200, resumed.senderStats().unchangedPages);
         TestImages.assertSameNonFreePages(source, destination, (page) -> false);
+        assertEquals(null, TransferJournal.describe(destination), "a verified destination has no journal");
     }
 }
