@@ -16,6 +16,7 @@ final class DeltaPlanner
 {
     private static final long MISSING = -1;
     private static final long WANTED = -2;
+    private static final int FILTER_WORDS = 1 << 14;
 
     private final MappedImage image;
     private final FreePageBitmap bitmap;
@@ -42,12 +43,15 @@ final class DeltaPlanner
         final long pages = image.pageCount();
         // content the changed pages need, and an unchanged destination page holding it
         final Long2LongHashMap holder = new Long2LongHashMap(MISSING);
+        // a 2^20-bit filter of the wanted hashes spares the map a lookup for almost every unchanged page
+        final long[] filter = new long[FILTER_WORDS];
         for (long page = 0; page < pages; page++)
         {
             final long hash = source.hash(page);
             if (!free(page) && hash != destination.hash(page) && hash != ImageDigest.ZERO_PAGE_HASH)
             {
                 holder.put(hash, WANTED);
+                filter[(int)(hash >>> 50)] |= 1L << (hash >>> 44);
             }
         }
         if (!holder.isEmpty())
@@ -55,7 +59,8 @@ final class DeltaPlanner
             for (long page = 0; page < pages; page++)
             {
                 final long hash = source.hash(page);
-                if (hash == destination.hash(page) && holder.get(hash) == WANTED)
+                if ((filter[(int)(hash >>> 50)] & (1L << (hash >>> 44))) != 0 && hash == destination.hash(page) &&
+                    holder.get(hash) == WANTED)
                 {
                     holder.put(hash, page);
                 }
