@@ -51,10 +51,7 @@ final class SidecarPageHashes implements PageHashProvider
                     fromManifest = true;
                     final PageManifest manifest = status.manifest();
                     final PageHashLedger ledger = new PageHashLedger(manifest.pageCount(), true);
-                    for (long page = 0, pages = manifest.pageCount(); page < pages; page++)
-                    {
-                        ledger.preset(page, manifest.pageHash(page));
-                    }
+                    manifest.copyHashesTo(ledger.hashesAddress());
                     return ledger;
                 }
             }

@@ -90,6 +90,14 @@ public final class PageHashLedger
     }
 
     /**
+     * @return native address of the hashes, one u64 per page in page order (for a bulk fill of a complete ledger).
+     */
+    public long hashesAddress()
+    {
+        return hashes.addressOffset();
+    }
+
+    /**
      * @return the image digest of the recorded pages: the sum of their terms.
      */
     public long digest()

@@ -14,6 +14,7 @@ import io.ramshift.layout.ManifestDescriptor;
 import io.ramshift.layout.ManifestHeaderFlyweight;
 import net.openhft.hashing.LongHashFunction;
 import org.agrona.IoUtil;
+import org.agrona.UnsafeApi;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -239,6 +240,16 @@ public final class PageManifest implements AutoCloseable, PageHashSource
     public long pageHash(final long page)
     {
         return buffer.getLong((int)ManifestDescriptor.entryOffset(page), LITTLE_ENDIAN);
+    }
+
+    /**
+     * Copy every page hash, in page order, to native memory (little-endian u64s; one copy, no per-page calls).
+     *
+     * @param address where to put {@code 8 × pageCount()} bytes.
+     */
+    public void copyHashesTo(final long address)
+    {
+        UnsafeApi.copyMemory(buffer.addressOffset() + ManifestDescriptor.entryOffset(0), address, pageCount() << 3);
     }
 
     /**
