@@ -52,6 +52,7 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
     public DeltaFrameFlyweight validateSummary(final long expectedTotal, final long expectedFirst)
     {
         checkHeader(TYPE_DEST_SUMMARY, -1);
+        checkMinLength(SUMMARY_HASHES_OFFSET);
         final long total = buffer.getLong(offset + SUMMARY_TOTAL_CHUNKS_OFFSET, LITTLE_ENDIAN);
         final long first = summaryFirstChunk();
         final long count = count(SUMMARY_COUNT_OFFSET);
@@ -131,6 +132,7 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
     public DeltaFrameFlyweight validateRequest(final long totalChunks, final long previous)
     {
         checkHeader(TYPE_CHUNK_REQUEST, -1);
+        checkMinLength(LIST_ENTRIES_OFFSET);
         final long count = count(LIST_COUNT_OFFSET);
         if (count > MAX_REQUEST_CHUNKS || frameLength() != LIST_ENTRIES_OFFSET + count * 8)
         {
@@ -207,6 +209,7 @@ public final class DeltaFrameFlyweight extends FrameFlyweight
     public DeltaFrameFlyweight validatePageHashes()
     {
         checkHeader(TYPE_PAGE_HASHES, -1);
+        checkMinLength(LIST_ENTRIES_OFFSET);
         checkFlags(LIST_FLAGS_OFFSET, DELTA_FLAG_LAST | DELTA_FLAG_HASH32);
         final long count = count(LIST_COUNT_OFFSET);
         if (count > MAX_PAGE_HASH_ENTRIES ||

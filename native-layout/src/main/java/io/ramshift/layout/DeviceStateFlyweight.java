@@ -38,6 +38,7 @@ public final class DeviceStateFlyweight extends FrameFlyweight
     public DeviceStateFlyweight validate(final long expectedOffset, final long expectedTotal)
     {
         checkHeader(TYPE_DEVICE_STATE, -1);
+        checkMinLength(PAYLOAD_OFFSET);
         final long total = totalLength();
         final long chunkOffset = chunkOffset();
         final long chunkLength = chunkLength() & 0xFFFF_FFFFL;

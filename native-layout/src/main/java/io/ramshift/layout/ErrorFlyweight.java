@@ -46,6 +46,7 @@ public final class ErrorFlyweight extends FrameFlyweight
     public ErrorFlyweight validate()
     {
         checkHeader(TYPE_ERROR, -1);
+        checkMinLength(MESSAGE_OFFSET);
         final int length = messageLength();
         if (length < 0 || length > MAX_ERROR_MESSAGE_LENGTH || frameLength() != MESSAGE_OFFSET + length)
         {

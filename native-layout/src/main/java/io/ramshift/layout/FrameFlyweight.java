@@ -113,6 +113,21 @@ public abstract class FrameFlyweight
     }
 
     /**
+     * Check that the frame holds at least its fixed fields, before any of them is read: a short frame is refused
+     * instead of its fields being read past its end (out of the buffer, or from an earlier frame's bytes).
+     *
+     * @param minLength bytes of the frame's fixed part, header included.
+     */
+    protected void checkMinLength(final int minLength)
+    {
+        if (frameLength() < minLength)
+        {
+            throw new LayoutException("frame too short: type=" + ProtocolDescriptor.typeName(type()) +
+                " length=" + frameLength() + " min=" + minLength);
+        }
+    }
+
+    /**
      * Check that the header names the expected type and, for fixed-size frames, the expected length.
      *
      * @param expectedType   type this flyweight reads.

@@ -76,15 +76,15 @@ public final class RunBatchFlyweight extends FrameFlyweight
     {
         checkHeader(TYPE_RUN_BATCH, -1);
         final int frameLength = frameLength();
-        final int runCount = runCount();
-        final int encoding = encoding();
-        final long payloadLength = payloadLength() & 0xFFFF_FFFFL;
-        final long rawLength = rawLength() & 0xFFFF_FFFFL;
         if (frameLength < BODY_LENGTH || frameLength > maxFrameLength)
         {
             throw new LayoutException("RUN_BATCH length out of range: length=" + frameLength +
                 " min=" + BODY_LENGTH + " max=" + maxFrameLength);
         }
+        final int runCount = runCount();
+        final int encoding = encoding();
+        final long payloadLength = payloadLength() & 0xFFFF_FFFFL;
+        final long rawLength = rawLength() & 0xFFFF_FFFFL;
         if (runCount <= 0 || runCount > MAX_BATCH_RUNS)
         {
             throw new LayoutException("RUN_BATCH run count out of range: runs=" + runCount + " max=" + MAX_BATCH_RUNS);

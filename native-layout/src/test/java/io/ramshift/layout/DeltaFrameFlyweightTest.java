@@ -113,4 +113,20 @@ class DeltaFrameFlyweightTest
         frame.encodePageHashes(1, ProtocolDescriptor.DELTA_FLAG_HASH32).frameLength(16 + 4104);
         assertThrows(LayoutException.class, () -> frame.validatePageHashes());
     }
+
+    @Test
+    void shouldRefuseDeltaFramesShorterThanTheirFixedFieldsWithoutReadingPastThem()
+    {
+        // found by FrameValidatorFuzzTest: a 22-byte DEST_SUMMARY had its first chunk read at offset 16..24 and
+        // failed with IndexOutOfBoundsException (or, in a reused buffer, was judged on an earlier frame's bytes)
+        frame.wrap(FrameBytes.truncatedFrame(ProtocolDescriptor.TYPE_DEST_SUMMARY, 22), FRAME_OFFSET);
+        assertTrue(assertThrows(LayoutException.class, () -> frame.validateSummary(2, 0)).getMessage()
+            .contains("frame too short: type=DEST_SUMMARY length=22 min=32"));
+        frame.wrap(FrameBytes.truncatedFrame(ProtocolDescriptor.TYPE_CHUNK_REQUEST, 12), FRAME_OFFSET);
+        assertTrue(assertThrows(LayoutException.class, () -> frame.validateRequest(2, -1)).getMessage()
+            .contains("frame too short: type=CHUNK_REQUEST length=12 min=16"));
+        frame.wrap(FrameBytes.truncatedFrame(ProtocolDescriptor.TYPE_PAGE_HASHES, 8), FRAME_OFFSET);
+        assertTrue(assertThrows(LayoutException.class, frame::validatePageHashes).getMessage()
+            .contains("frame too short: type=PAGE_HASHES length=8 min=16"));
+    }
 }

@@ -96,4 +96,15 @@ class DeviceStateFlyweightTest
         state.type(ProtocolDescriptor.TYPE_END);
         assertThrows(LayoutException.class, () -> state.validate(0, -1));
     }
+
+    @Test
+    void shouldRefuseADeviceStateFrameShorterThanItsHeaderWithoutReadingPastIt()
+    {
+        // found by FrameValidatorFuzzTest: total, offset and chunk length were read before the frame length
+        final DeviceStateFlyweight frame = new DeviceStateFlyweight();
+        frame.wrap(FrameBytes.truncatedFrame(ProtocolDescriptor.TYPE_DEVICE_STATE, 24), FRAME_OFFSET);
+
+        final LayoutException ex = assertThrows(LayoutException.class, () -> frame.validate(0, -1));
+        assertTrue(ex.getMessage().contains("frame too short: type=DEVICE_STATE length=24 min=32"), ex.getMessage());
+    }
 }

@@ -160,4 +160,14 @@ class ErrorFlyweightTest
         assertEquals(16 + expectedBytes.length, error.frameLength());
         assertEquals(expected, error.message());
     }
+
+    @Test
+    void shouldRefuseAnErrorFrameShorterThanItsFixedFieldsWithoutReadingPastIt()
+    {
+        // found by FrameValidatorFuzzTest: the message length was read before the frame length was checked
+        error.wrap(FrameBytes.truncatedFrame(ProtocolDescriptor.TYPE_ERROR, 12), FRAME_OFFSET);
+
+        final LayoutException ex = assertThrows(LayoutException.class, error::validate);
+        assertTrue(ex.getMessage().contains("frame too short: type=ERROR length=12 min=16"), ex.getMessage());
+    }
 }

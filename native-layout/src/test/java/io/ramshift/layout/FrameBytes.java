@@ -35,6 +35,23 @@ final class FrameBytes
     }
 
     /**
+     * A frame that holds nothing but its header and {@code length - 8} zero bytes, at {@link #FRAME_OFFSET} of a
+     * buffer that ends where the frame ends: a flyweight that reads a field past the frame's end fails the bounds
+     * check instead of reading stale bytes.
+     *
+     * @param type   frame type.
+     * @param length frame length, at least the header.
+     * @return the buffer.
+     */
+    static UnsafeBuffer truncatedFrame(final int type, final int length)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FRAME_OFFSET + length]);
+        buffer.putInt(FRAME_OFFSET, length, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(FRAME_OFFSET + 4, (short)type, java.nio.ByteOrder.LITTLE_ENDIAN);
+        return buffer;
+    }
+
+    /**
      * @param length of the frame.
      * @return a little-endian buffer to write the expected frame into at literal offsets.
      */

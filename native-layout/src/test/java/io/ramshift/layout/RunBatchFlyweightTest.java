@@ -327,4 +327,15 @@ class RunBatchFlyweightTest
         assertTrue(ex.getMessage().contains(expectedMessagePart),
             "message '" + ex.getMessage() + "' should contain '" + expectedMessagePart + "'");
     }
+
+    @Test
+    void shouldRefuseARunBatchShorterThanItsBodyWithoutReadingPastIt()
+    {
+        // found by FrameValidatorFuzzTest: run count, encoding and lengths were read before the frame length
+        batch.wrap(FrameBytes.truncatedFrame(ProtocolDescriptor.TYPE_RUN_BATCH, 16), FRAME_OFFSET);
+
+        final LayoutException ex = assertThrows(LayoutException.class,
+            () -> batch.validateBody(ProtocolDescriptor.MAX_FRAME_LENGTH));
+        assertTrue(ex.getMessage().contains("RUN_BATCH length out of range: length=16 min=32"), ex.getMessage());
+    }
 }

@@ -10,6 +10,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class AtomicPageBitmap
 {
+    /** Most pages a bitmap covers: its words are addressed with an int byte offset. */
+    public static final long MAX_PAGES = (long)(Integer.MAX_VALUE / 8) * 64;
+
     private final long pageCount;
     private final int wordCount;
     private final UnsafeBuffer words;
@@ -20,7 +23,7 @@ public final class AtomicPageBitmap
     public AtomicPageBitmap(final long pageCount)
     {
         final long count = (pageCount + 63) >>> 6;
-        if (pageCount < 0 || count > Integer.MAX_VALUE / 8)
+        if (pageCount < 0 || pageCount > MAX_PAGES)
         {
             throw new IllegalArgumentException("page count out of range: " + pageCount);
         }

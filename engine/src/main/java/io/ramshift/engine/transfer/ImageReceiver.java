@@ -127,6 +127,17 @@ public final class ImageReceiver
             {
                 throw new LayoutException("a delta session runs on one stream: streams=" + streamCount);
             }
+            // refused before the destination is created or resized: the page tables this session needs must fit
+            final boolean needsLedger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ||
+                options.verifyReadBack || withDeviceState || delta;
+            final long maxPages = needsLedger ? PageHashLedger.MAX_PAGES : AtomicPageBitmap.MAX_PAGES;
+            if (pageCount > maxPages)
+            {
+                final String message = "image too large for this receiver: pages=" + pageCount + " max=" + maxPages +
+                    (needsLedger ? " (a live, delta or read-back session keeps 8 bytes per page)" : "");
+                firstFrames.sendError(ProtocolDescriptor.ERROR_DESTINATION, message);
+                throw new DestinationException(message);
+            }
             total.imagePages = pageCount;
             total.imageBytes = imageSize;
             total.streams = streamCount;
@@ -236,11 +247,14 @@ public final class ImageReceiver
                 final long readStart = System.nanoTime();
                 final DestinationReadBack check = DestinationReadBack.read(readView, received, ledger, 2);
                 total.readBackNanos = System.nanoTime() - readStart;
-                if (check.digest() != endDigest || check.differing() > 0)
+                // the read-back covers the pages received; a delta session's digest also counts every other page
+                // with the hash the destination had before
+                final long expected = delta ? endDigest - termsNotReceived(received, ledger) : endDigest;
+                if (check.digest() != expected || check.differing() > 0)
                 {
                     match = false;
                     readBackProblem = "the destination file does not hold what was received: path=" + destination +
-                        " digest=" + Long.toHexString(check.digest()) + " expected=" + Long.toHexString(endDigest) +
+                        " digest=" + Long.toHexString(check.digest()) + " expected=" + Long.toHexString(expected) +
                         " differingPages=" + check.differing() + " first=" + check.firstDiffering();
                 }
             }
@@ -370,6 +384,19 @@ public final class ImageReceiver
             helloCopy.getBytes(0, helloBytes);
             options.authenticator.challenge(frames, helloBytes);
         }
+    }
+
+    private static long termsNotReceived(final AtomicPageBitmap received, final PageHashLedger ledger)
+    {
+        long sum = 0;
+        for (long page = 0, pages = ledger.pageCount(); page < pages; page++)
+        {
+            if (!received.isSet(page))
+            {
+                sum += ImageDigest.term(page, ledger.hash(page));
+            }
+        }
+        return sum;
     }
 
     private void readHello(final FrameChannel frames)

@@ -11,6 +11,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class PageHashLedger
 {
+    /** Most pages a ledger covers: its hashes are addressed with an int byte offset. */
+    public static final long MAX_PAGES = Integer.MAX_VALUE / 8;
+
     private final long pageCount;
     private final UnsafeBuffer hashes;
     private final AtomicPageBitmap recorded;
@@ -30,7 +33,7 @@ public final class PageHashLedger
      */
     public PageHashLedger(final long pageCount, final boolean complete)
     {
-        if (pageCount > Integer.MAX_VALUE / 8)
+        if (pageCount > MAX_PAGES)
         {
             throw new IllegalArgumentException("image too large for a page hash ledger: pages=" + pageCount);
         }

@@ -134,6 +134,27 @@ class DeltaTransferTest
     }
 
     @Test
+    void shouldVerifyADeltaSessionWhoseReceiverReadsTheDestinationBack()
+    {
+        // found by the receiver fuzz corpus: the read-back digest covers the pages received, the delta digest the
+        // whole image, so every delta session with the read-back check (a device state, or verifyReadBack) failed
+        final Path source = generation1();
+        final Path destination = copyOf(source, "dst.img");
+        TestImages.writePages(source, 10, 3, GEN2);
+        TestImages.writeZeroPages(source, 900, 1);
+        copyPage(source, 1200, 1300);
+        final TransferOptions options = options();
+        options.verifyReadBack = true;
+
+        final LoopbackMigration migration = new LoopbackMigration(options);
+        migration.migrate(source, null, destination);
+
+        assertTrue(migration.receiverStats().verified, "receiver verified");
+        assertTrue(migration.receiverStats().readBackNanos > 0, "the destination was read back");
+        TestImages.assertSameNonFreePages(source, destination, (page) -> false);
+    }
+
+    @Test
     void shouldRefuseACopyRunInASessionWithoutTheDeltaOption() throws Exception
     {
         final Path destination = dir.resolve("dst.img");

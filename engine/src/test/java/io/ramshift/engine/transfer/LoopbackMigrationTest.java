@@ -430,6 +430,35 @@ class LoopbackMigrationTest
     }
 
     @Test
+    void shouldRefuseALiveImageTooLargeForItsPageHashesBeforeCreatingTheDestination() throws Exception
+    {
+        // found reviewing the receiver for the frame fuzzers: a live HELLO of more than 2^28 pages made the receiver
+        // create (or resize) the destination, then fail with an IllegalArgumentException, without an ERROR frame
+        final Path destination = dir.resolve("dst.img");
+        final long pages = PageHashLedger.MAX_PAGES + 1;
+
+        try (RawReceiver receiver = new RawReceiver(options(), destination))
+        {
+            try (SocketChannel channel = receiver.connect())
+            {
+                RawFrames.write(channel, RawFrames.hello(pages * PAGE_SIZE,
+                    ProtocolDescriptor.OPTION_LIVE | ProtocolDescriptor.OPTION_NO_SYNC, SESSION_ID));
+                final FrameChannel frames = new FrameChannel(channel, "test receiver",
+                    ProtocolDescriptor.MAX_FRAME_LENGTH);
+                final RamshiftException error = assertThrows(RamshiftException.class,
+                    () -> frames.readFrame("HELLO_ACK"));
+                assertTrue(error.getMessage().contains("image too large for this receiver: pages=" + pages),
+                    error.getMessage());
+
+                final Throwable failure = receiver.awaitFailure();
+                assertInstanceOf(DestinationException.class, failure);
+                assertTrue(failure.getMessage().contains("max=" + PageHashLedger.MAX_PAGES), failure.getMessage());
+            }
+        }
+        assertFalse(Files.exists(destination), "nothing is created for a refused session");
+    }
+
+    @Test
     void shouldRefuseAFrameLongerThanTheLimitWithoutWritingOutsideTheImage() throws Exception
     {
         final long imageSize = 64 * PAGE_SIZE;
