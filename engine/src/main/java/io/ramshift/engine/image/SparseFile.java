@@ -11,6 +11,8 @@ import java.nio.file.Path;
  */
 public final class SparseFile implements AutoCloseable
 {
+    private static volatile boolean loaded;
+
     // Raw whence values: Chronicle posix 2026.2's WhenceFlag enum is off by one (../shared/facts/java.md).
     private static final int SEEK_DATA = 3;
     private static final int SEEK_HOLE = 4;
@@ -38,6 +40,13 @@ public final class SparseFile implements AutoCloseable
     public static void preload()
     {
         PosixAPI.posix();
+        loaded = true;
+    }
+
+    /** @return true once the native binding is loaded (SEEK_DATA then costs a few syscalls, nothing more). */
+    public static boolean loaded()
+    {
+        return loaded;
     }
 
     /**
@@ -50,6 +59,7 @@ public final class SparseFile implements AutoCloseable
     public static SparseFile open(final Path path, final boolean writable)
     {
         final PosixAPI posix = PosixAPI.posix();
+        loaded = true;
         final int fd = posix.open(path.toString(), writable ? O_RDWR : O_RDONLY, 0);
         if (fd < 0)
         {
