@@ -38,19 +38,24 @@ final class ReceiveCommand implements Callable<Integer>
     @Mixin
     TransferOptionsMixin transfer;
 
+    @Mixin
+    TlsOptionsMixin tls;
+
     public Integer call()
     {
         final InetSocketAddress address = HostPort.parse(listen, "0.0.0.0", spec.commandLine());
         final TransferStats stats;
+        final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
+        options.tlsReceiver = tls.receiver();
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.setOption(StandardSocketOptions.SO_RCVBUF, LoopbackMigration.SOCKET_BUFFER_SIZE);
             server.bind(address);
             spec.commandLine().getErr().println("ramshift receive: listening on " + server.getLocalAddress() +
-                ", writing " + out);
+                ", writing " + out + (options.tlsReceiver == null ? "" : ", " + options.tlsReceiver));
             spec.commandLine().getErr().flush();
-            stats = new ImageReceiver(transfer.toOptions()).receive(server, out);
+            stats = new ImageReceiver(options).receive(server, out);
         }
         catch (final IOException ex)
         {
