@@ -37,6 +37,9 @@ final class MigrateCommand implements Callable<Integer>
     TransferOptionsMixin transfer;
 
     @Mixin
+    TlsOptionsMixin tls;
+
+    @Mixin
     RamLimitMixin ram;
 
     @Mixin
@@ -46,6 +49,7 @@ final class MigrateCommand implements Callable<Integer>
     {
         final long start = System.nanoTime();
         final TransferOptions options = transfer.toOptions();
+        tls.loopback(options);
         options.ramLimit = ram.ramLimit;
         final long pages = source.toFile().length() / 4096;
         try (TransferMonitor monitor = new TransferMonitor("migrate", pages, !transfer.json);

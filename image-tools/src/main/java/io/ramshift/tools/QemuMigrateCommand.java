@@ -41,12 +41,16 @@ final class QemuMigrateCommand implements Callable<Integer>
     TransferOptionsMixin transfer;
 
     @Mixin
+    TlsOptionsMixin tls;
+
+    @Mixin
     QemuOptionsMixin qemu;
 
     public Integer call()
     {
         final long start = System.nanoTime();
         final TransferOptions options = transfer.toOptions();
+        tls.loopback(options);
         try (QemuDestinationSession destination = QemuDestinationSession.open(destQmp, destRam, qemu);
             QemuSourceSession source = QemuSourceSession.open(sourceQmp, qemu))
         {

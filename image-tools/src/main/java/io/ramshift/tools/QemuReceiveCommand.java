@@ -46,12 +46,16 @@ final class QemuReceiveCommand implements Callable<Integer>
     TransferOptionsMixin transfer;
 
     @Mixin
+    TlsOptionsMixin tls;
+
+    @Mixin
     QemuOptionsMixin qemu;
 
     public Integer call()
     {
         final InetSocketAddress address = HostPort.parse(listen, "0.0.0.0", spec.commandLine());
         final TransferOptions options = transfer.toOptions();
+        options.tlsReceiver = tls.receiver();
         final TransferStats stats;
         try (QemuDestinationSession destination = QemuDestinationSession.open(qmp, out, qemu);
             ServerSocketChannel server = ServerSocketChannel.open())
@@ -61,7 +65,7 @@ final class QemuReceiveCommand implements Callable<Integer>
             server.setOption(StandardSocketOptions.SO_RCVBUF, LoopbackMigration.SOCKET_BUFFER_SIZE);
             server.bind(address);
             spec.commandLine().getErr().println("ramshift qemu receive: listening on " + server.getLocalAddress() +
-                ", writing " + out);
+                ", writing " + out + (options.tlsReceiver == null ? "" : ", " + options.tlsReceiver));
             spec.commandLine().getErr().flush();
             stats = new ImageReceiver(options).receive(server, out);
         }

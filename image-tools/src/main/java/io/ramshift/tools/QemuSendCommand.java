@@ -44,6 +44,9 @@ final class QemuSendCommand implements Callable<Integer>
     TransferOptionsMixin transfer;
 
     @Mixin
+    TlsOptionsMixin tls;
+
+    @Mixin
     QemuOptionsMixin qemu;
 
     public Integer call()
@@ -51,6 +54,7 @@ final class QemuSendCommand implements Callable<Integer>
         final long start = System.nanoTime();
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
         final TransferOptions options = transfer.toOptions();
+        options.tlsSender = tls.sender(address.getHostString());
         try (QemuSourceSession source = QemuSourceSession.open(qmp, qemu);
             SourceImage image = SourceImage.open(ram, options.ramLimit);
             SocketChannel channel = SocketChannel.open(address))

@@ -42,13 +42,17 @@ final class ReceiveCommand implements Callable<Integer>
     @Mixin
     TransferOptionsMixin transfer;
 
-    private TransferStats receiveWithRetries(final ServerSocketChannel server)
+    @Mixin
+    TlsOptionsMixin tls;
+
+    private TransferStats receiveWithRetries(final ServerSocketChannel server,
+        final io.ramshift.engine.transfer.TransferOptions options)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return new ImageReceiver(transfer.toOptions()).receive(server, out);
+                return new ImageReceiver(options).receive(server, out);
             }
             catch (final io.ramshift.engine.RamshiftException | io.ramshift.layout.LayoutException ex)
             {
@@ -67,15 +71,17 @@ final class ReceiveCommand implements Callable<Integer>
     {
         final InetSocketAddress address = HostPort.parse(listen, "0.0.0.0", spec.commandLine());
         final TransferStats stats;
+        final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
+        options.tlsReceiver = tls.receiver();
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.setOption(StandardSocketOptions.SO_RCVBUF, LoopbackMigration.SOCKET_BUFFER_SIZE);
             server.bind(address);
             spec.commandLine().getErr().println("ramshift receive: listening on " + server.getLocalAddress() +
-                ", writing " + out);
+                ", writing " + out + (options.tlsReceiver == null ? "" : ", " + options.tlsReceiver));
             spec.commandLine().getErr().flush();
-            stats = receiveWithRetries(server);
+            stats = receiveWithRetries(server, options);
         }
         catch (final IOException ex)
         {

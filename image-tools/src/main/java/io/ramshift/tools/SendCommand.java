@@ -48,6 +48,9 @@ final class SendCommand implements Callable<Integer>
     TransferOptionsMixin transfer;
 
     @Mixin
+    TlsOptionsMixin tls;
+
+    @Mixin
     RamLimitMixin ram;
 
     @Mixin
@@ -59,6 +62,7 @@ final class SendCommand implements Callable<Integer>
         final TransferStats stats;
         final SocketChannel[] channels = new SocketChannel[Math.max(1, transfer.streams)];
         final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
+        options.tlsSender = tls.sender(address.getHostString());
         final long start = System.nanoTime();
         try (SourceImage source = SourceImage.open(image, ram.ramLimit);
             TransferMonitor monitor = new TransferMonitor("send", image.toFile().length() / 4096, !transfer.json);

@@ -52,7 +52,8 @@ final class TransferSummary
             .field("seconds", seconds)
             .field("imageGBps", s.imageBytes / seconds / 1e9)
             .field("pagesPerSecond", s.imagePages / seconds)
-            .field("syncSeconds", s.syncNanos / 1e9);
+            .field("syncSeconds", s.syncNanos / 1e9)
+            .field("tls", s.tls);
     }
 
     static void print(final PrintWriter out, final String title, final TransferStats s, final long wireBytes)
@@ -73,7 +74,8 @@ final class TransferSummary
             s.zeroRuns, s.dataRuns, s.dupRuns, s.batches, s.streams);
         out.printf(Locale.ROOT, "  data       %,d bytes -> %,d on the wire (%.2fx; %,d batches LZ4, %,d raw)%n",
             s.rawDataBytes, s.payloadBytes, s.compressionRatio(), s.lz4Batches, s.rawBatches);
-        out.printf(Locale.ROOT, "  wire       %,d bytes (%.2f%% of the image)%n", wireBytes, pct(wireBytes, s.imageBytes));
+        out.printf(Locale.ROOT, "  wire       %,d bytes (%.2f%% of the image)%s%n", wireBytes, pct(wireBytes, s.imageBytes),
+            s.tls == null ? "" : ", " + s.tls);
         out.printf(Locale.ROOT, "  time       %.3f s  %.2f GB/s of image  %,.0f pages/s%n",
             seconds, s.imageBytes / seconds / 1e9, s.imagePages / seconds);
         out.printf(Locale.ROOT, "  stages     hash %.3f s  lz4 %.3f s  socket %.3f s  file %.3f s (thread time)%n",

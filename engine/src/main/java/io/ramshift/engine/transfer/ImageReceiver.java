@@ -92,8 +92,7 @@ public final class ImageReceiver
     {
         final TransferStats total = new TransferStats();
         total.startNanos = System.nanoTime();
-        final FrameChannel firstFrames = new FrameChannel(firstChannel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH,
-            options.ioTimeoutMs);
+        final FrameChannel firstFrames = frames(firstChannel, peer);
         FrameChannel[] streams = new FrameChannel[] {firstFrames};
         SocketChannel[] extra = new SocketChannel[0];
         DestinationFile file = null;
@@ -101,6 +100,9 @@ public final class ImageReceiver
         TransferJournal journal = null;
         try
         {
+            // with TLS: the handshake, then HELLO, then the key; only then is the destination opened
+            firstFrames.handshake();
+            total.tls = firstFrames.tlsSession();
             readHello(firstFrames);
             authenticate(firstFrames);
             final long sessionId = hello.sessionId();
@@ -449,10 +451,18 @@ public final class ImageReceiver
                 channel.configureBlocking(true);
                 LoopbackMigration.configure(channel);
                 extra[accepted++] = channel;
-                final FrameChannel frames = new FrameChannel(channel, "sender " + remote(channel),
-                    ProtocolDescriptor.MAX_FRAME_LENGTH, options.ioTimeoutMs);
-                readHello(frames);
-                authenticate(frames);
+                final FrameChannel frames = frames(channel, "sender " + remote(channel));
+                try
+                {
+                    frames.handshake();
+                    readHello(frames);
+                    authenticate(frames);
+                }
+                catch (final RuntimeException ex)
+                {
+                    frames.close();
+                    throw ex;
+                }
                 if (hello.sessionId() != sessionId || hello.imageSize() != imageSize ||
                     hello.options() != helloOptions || hello.streamCount() != streamCount ||
                     streams[hello.streamIndex()] != null)
@@ -481,6 +491,20 @@ public final class ImageReceiver
                 // the selector is closed; the server is closed by its owner
             }
         }
+    }
+
+    private FrameChannel frames(final ByteChannel channel, final String peer)
+    {
+        if (options.tlsReceiver == null)
+        {
+            return new FrameChannel(channel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH, options.ioTimeoutMs);
+        }
+        if (!(channel instanceof SocketChannel))
+        {
+            throw new IllegalArgumentException("TLS needs a socket channel: " + channel);
+        }
+        return new FrameChannel((SocketChannel)channel, options.tlsReceiver, peer, ProtocolDescriptor.MAX_FRAME_LENGTH,
+            options.ioTimeoutMs);
     }
 
     private static String remote(final SocketChannel channel)

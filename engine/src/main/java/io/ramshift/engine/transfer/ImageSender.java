@@ -118,9 +118,7 @@ public final class ImageSender
         final StreamSender[] streams = new StreamSender[streamCount];
         for (int i = 0; i < streamCount; i++)
         {
-            streams[i] = new StreamSender(image, bitmap,
-                new FrameChannel(channels[i], peer + " stream " + i, ProtocolDescriptor.MAX_FRAME_LENGTH,
-                    options.ioTimeoutMs), options,
+            streams[i] = new StreamSender(image, bitmap, frames(channels[i], peer + " stream " + i), options,
                 sessionId, i, streamCount, ParallelRanges.sliceStart(image.pageCount(), streamCount, i),
                 ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
             streams[i].extents(lookup, source);
@@ -139,7 +137,10 @@ public final class ImageSender
         for (final StreamSender stream : streams)
         {
             total.add(stream.stats());
-            if (stream.failure != null && failure == null)
+            // a refused TLS handshake says more than the connection resets it caused on the other streams
+            if (stream.failure != null && (failure == null ||
+                stream.failure instanceof io.ramshift.engine.TlsException &&
+                !(failure instanceof io.ramshift.engine.TlsException)))
             {
                 failure = stream.failure;
             }
@@ -163,5 +164,19 @@ public final class ImageSender
         total.bytesWritten = streams[0].resultBytesWritten;
         total.verified = true;
         return total;
+    }
+
+    private FrameChannel frames(final ByteChannel channel, final String peer)
+    {
+        if (options.tlsSender == null)
+        {
+            return new FrameChannel(channel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH, options.ioTimeoutMs);
+        }
+        if (!(channel instanceof java.nio.channels.SocketChannel))
+        {
+            throw new IllegalArgumentException("TLS needs socket channels: " + channel);
+        }
+        return new FrameChannel((java.nio.channels.SocketChannel)channel, options.tlsSender, peer,
+            ProtocolDescriptor.MAX_FRAME_LENGTH, options.ioTimeoutMs);
     }
 }

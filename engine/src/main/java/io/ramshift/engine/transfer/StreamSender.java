@@ -174,6 +174,9 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     {
         try
         {
+            // with TLS: no HELLO before the receiver's certificate was checked
+            frames.handshake();
+            stats.tls = frames.tlsSession();
             hello.wrap(frames.out(), 0);
             hello.encode(PAGE_SIZE, image.size(), options.helloOptions(), sessionId, streamIndex, streamCount);
             final byte[] helloBytes = new byte[hello.frameLength()];

@@ -50,6 +50,12 @@ public final class TransferOptions
     public boolean verifyReadBack;
     /** Both ends prove this pre-shared key before any image byte moves (HELLO option AUTH); null for none. */
     public SessionAuthenticator authenticator;
+    /** Sender: TLS 1.3 on every stream (this end is the TLS client: the receiver's CA and name; optionally a client
+     * certificate), or null for plaintext. */
+    public io.ramshift.engine.tls.TlsSettings tlsSender;
+    /** Receiver: TLS 1.3 on every stream (this end is the TLS server: its certificate and key; optionally the CA of
+     * the client certificates it requires), or null for plaintext. */
+    public io.ramshift.engine.tls.TlsSettings tlsReceiver;
     /** A delta session (HELLO option DELTA): the destination holds an earlier copy; only differing pages travel. */
     public boolean delta;
     /** Sender of a delta session: the hash of every source page (a valid sidecar, or hashing the image now). */

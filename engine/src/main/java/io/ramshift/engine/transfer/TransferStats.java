@@ -78,6 +78,8 @@ public final class TransferStats
     public long readBackNanos;
     /** Nanoseconds the receiver's device state sink took (for QEMU: load the state and resume the guest). */
     public long deviceStateLoadNanos;
+    /** TLS protocol and cipher suite negotiated, e.g. "TLSv1.3 TLS_AES_128_GCM_SHA256"; null in plaintext. */
+    public String tls;
 
     /** @return seconds between start and end. */
     public double seconds()
@@ -122,6 +124,10 @@ public final class TransferStats
         copyRuns += other.copyRuns;
         unchangedPages += other.unchangedPages;
         differingChunks += other.differingChunks;
+        if (tls == null)
+        {
+            tls = other.tls;
+        }
     }
 
     /** @return LZ4 ratio of the data payload (raw / on the wire). */
