@@ -33,7 +33,6 @@ public final class SessionAuthenticator
 
     private final byte[] key;
     private final SecureRandom random = new SecureRandom();
-    private final AuthFlyweight frame = new AuthFlyweight();
 
     /**
      * @param key the pre-shared key, at least {@link #MIN_KEY_LENGTH} bytes.
@@ -85,11 +84,13 @@ public final class SessionAuthenticator
      */
     public void challenge(final FrameChannel frames, final byte[] hello)
     {
+        // one authenticator serves every stream of a session at once: nothing per call is shared
+        final AuthFlyweight frame = new AuthFlyweight();
         final byte[] receiverNonce = nonce();
         frame.wrap(frames.out(), 0);
         frame.encodeChallenge(receiverNonce);
         frames.writeControl(frame.frameLength());
-        readProof(frames, "AUTH_PROOF from the sender");
+        readProof(frames, frame, "AUTH_PROOF from the sender");
         final byte[] senderNonce = frame.nonce();
         if (!MessageDigest.isEqual(frame.mac(), mac(SENDER_LABEL, hello, receiverNonce, null)))
         {
@@ -112,6 +113,7 @@ public final class SessionAuthenticator
      */
     public void prove(final FrameChannel frames, final byte[] hello)
     {
+        final AuthFlyweight frame = new AuthFlyweight();
         final int type = frames.readFrame("AUTH_CHALLENGE");
         if (type != ProtocolDescriptor.TYPE_AUTH_CHALLENGE)
         {
@@ -124,7 +126,7 @@ public final class SessionAuthenticator
         frame.wrap(frames.out(), 0);
         frame.encodeProof(senderNonce, mac(SENDER_LABEL, hello, receiverNonce, null));
         frames.writeControl(frame.frameLength());
-        readProof(frames, "AUTH_PROOF from the receiver");
+        readProof(frames, frame, "AUTH_PROOF from the receiver");
         if (!MessageDigest.isEqual(frame.mac(), mac(RECEIVER_LABEL, hello, receiverNonce, senderNonce)))
         {
             frames.sendError(ProtocolDescriptor.ERROR_AUTH, "authentication failed: the receiver's proof does not " +
@@ -134,7 +136,7 @@ public final class SessionAuthenticator
         }
     }
 
-    private void readProof(final FrameChannel frames, final String expecting)
+    private static void readProof(final FrameChannel frames, final AuthFlyweight frame, final String expecting)
     {
         final int type = frames.readFrame(expecting);
         if (type != ProtocolDescriptor.TYPE_AUTH_PROOF)
