@@ -194,6 +194,27 @@ public final class TestImages
     }
 
     /**
+     * Invert one byte of a file in place (a corruption that never leaves the byte as it was).
+     *
+     * @param path   the file.
+     * @param offset of the byte.
+     */
+    public static void flipByte(final Path path, final long offset)
+    {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            one.put(0, (byte)~one.get(0)).position(0);
+            channel.write(one, offset);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
      * @param bytes of a page.
      * @return true when every byte is zero.
      */

@@ -3,7 +3,6 @@ package io.ramshift.tools;
 import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.SourceImage;
 import io.ramshift.engine.transfer.ImageSender;
-import io.ramshift.engine.transfer.LoopbackMigration;
 import io.ramshift.engine.transfer.TransferOptions;
 import io.ramshift.engine.transfer.TransferStats;
 import picocli.CommandLine.Command;
@@ -57,9 +56,8 @@ final class QemuSendCommand implements Callable<Integer>
         options.tlsSender = tls.sender(address.getHostString());
         try (QemuSourceSession source = QemuSourceSession.open(qmp, qemu);
             SourceImage image = SourceImage.open(ram, options.ramLimit);
-            SocketChannel channel = SocketChannel.open(address))
+            SocketChannel channel = SendCommand.connect(address))
         {
-            LoopbackMigration.configure(channel);
             source.apply(options);
             final TransferStats stats;
             try

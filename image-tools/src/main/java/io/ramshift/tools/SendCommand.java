@@ -173,7 +173,7 @@ final class SendCommand implements Callable<Integer>
         }
     }
 
-    private static SocketChannel connect(final InetSocketAddress address)
+    static SocketChannel connect(final InetSocketAddress address)
     {
         try
         {

@@ -8,9 +8,6 @@ import io.ramshift.engine.verify.PageManifest;
 import io.ramshift.engine.verify.SidecarStatus;
 import io.ramshift.engine.transfer.PageHashLedger;
 import io.ramshift.engine.transfer.PageHashProvider;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,7 +70,8 @@ final class SidecarPageHashes implements PageHashProvider
         {
             return hasher.hashes(image, size);
         }
-        final Thread poller = new Thread(() -> drive(size / 4096, done), "ramshift-hash-progress");
+        final Thread poller = new Thread(() -> TransferMonitor.follow(task, size / 4096, done::get,
+            () -> Thread.currentThread().isInterrupted()), "ramshift-hash-progress");
         poller.setDaemon(true);
         poller.start();
         try
@@ -106,28 +104,6 @@ final class SidecarPageHashes implements PageHashProvider
         catch (final RamshiftException ex)
         {
             // a cache only: without it the next delta hashes the destination again
-        }
-    }
-
-    private void drive(final long pages, final AtomicLong done)
-    {
-        try (ProgressBar progress = new ProgressBarBuilder().setTaskName(task).setInitialMax(pages)
-            .setStyle(ProgressBarStyle.ASCII).setUnit(" pages", 1).setUpdateIntervalMillis(200)
-            .continuousUpdate().build())
-        {
-            while (!Thread.currentThread().isInterrupted())
-            {
-                progress.stepTo(done.get());
-                try
-                {
-                    Thread.sleep(100);
-                }
-                catch (final InterruptedException ex)
-                {
-                    break;
-                }
-            }
-            progress.stepTo(done.get());
         }
     }
 }

@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Watches a transfer for the command line: a progress bar on a terminal, per-stage figures for {@code --stats}
@@ -45,23 +47,36 @@ final class TransferMonitor implements AutoCloseable
 
     private void drive(final String task, final long totalPages)
     {
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalPages)
+        follow(task, totalPages, progress::pagesDone, () -> done);
+    }
+
+    /**
+     * Draw a progress bar of pages on the terminal until {@code finished} says so or the thread is interrupted.
+     *
+     * @param task     name on the bar.
+     * @param total    pages expected.
+     * @param done     pages done so far.
+     * @param finished true once the work ended.
+     */
+    static void follow(final String task, final long total, final LongSupplier done, final BooleanSupplier finished)
+    {
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
             .setStyle(ProgressBarStyle.ASCII).setUnit(" pages", 1).setUpdateIntervalMillis(200)
             .continuousUpdate().build())
         {
-            while (!done)
+            while (!finished.getAsBoolean())
             {
-                bar.stepTo(progress.pagesDone());
+                bar.stepTo(done.getAsLong());
                 try
                 {
                     Thread.sleep(100);
                 }
                 catch (final InterruptedException ex)
                 {
-                    return;
+                    break;
                 }
             }
-            bar.stepTo(progress.pagesDone());
+            bar.stepTo(done.getAsLong());
         }
     }
 

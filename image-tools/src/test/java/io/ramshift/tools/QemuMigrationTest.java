@@ -1,6 +1,7 @@
 package io.ramshift.tools;
 
 import io.ramshift.engine.ResourceLeakExtension;
+import io.ramshift.engine.TestImages;
 import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.qemu.QmpClient;
@@ -16,11 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -106,7 +104,7 @@ class QemuMigrationTest
             final TransferOptions options = new TransferOptions();
             options.lz4Always = true;
             // a page of the guest's pattern goes bad in the destination file after it was written
-            options.beforeVerify = (path) -> flipByte(path, (patternPage << 12) + 100);
+            options.beforeVerify = (path) -> TestImages.flipByte(path, (patternPage << 12) + 100);
             final String outcome;
             try (QemuDestinationSession destinationSession = QemuDestinationSession.open(destination.qmpSocket(),
                 destination.ramFile(), qemuOptions());
@@ -188,18 +186,4 @@ class QemuMigrationTest
         }
     }
 
-    private static void flipByte(final Path path, final long offset)
-    {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            final ByteBuffer one = ByteBuffer.allocate(1);
-            channel.read(one, offset);
-            one.put(0, (byte)~one.get(0)).position(0);
-            channel.write(one, offset);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
 }

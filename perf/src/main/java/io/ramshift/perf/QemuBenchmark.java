@@ -320,13 +320,7 @@ public final class QemuBenchmark
 
     private static double median(final List<Result> list, final java.util.function.ToDoubleFunction<Result> field)
     {
-        final double[] values = list.stream().mapToDouble(field).sorted().toArray();
-        final int n = values.length;
-        if (n == 0)
-        {
-            return Double.NaN;
-        }
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return Medians.of(list.stream().mapToDouble(field).toArray());
     }
 
     private static double jsonDouble(final String json, final String name)

@@ -158,14 +158,14 @@ public final class TlsCostBenchmark
         Files.deleteIfExists(image);
         Files.deleteIfExists(bitmap);
 
-        final double plainEngine = median(plain.engine);
+        final double plainEngine = Medians.of(plain.engine);
         for (final Mode mode : modes)
         {
-            final double engine = median(mode.engine);
+            final double engine = Medians.of(mode.engine);
             rows.add(String.format(Locale.ROOT, "| %s %s | %s | %.3f | %.3f | %.2f | %.2f | %,d | %s | %s |", profile,
-                size, mode.name, median(mode.wall), engine, imageBytes / engine / 1e9, median(mode.cpu), (long)median(mode.wire),
+                size, mode.name, Medians.of(mode.wall), engine, imageBytes / engine / 1e9, Medians.of(mode.cpu), (long)Medians.of(mode.wire),
                 mode == plain ? "" : String.format(Locale.ROOT, "%.2fx (wall %.2fx)", engine / plainEngine,
-                    median(mode.wall) / median(plain.wall)), mode.cipher == null ? "-" : mode.cipher));
+                    Medians.of(mode.wall) / Medians.of(plain.wall)), mode.cipher == null ? "-" : mode.cipher));
             System.out.printf(Locale.ROOT, "  %-24s wall %s  engine %s  cpu %s%n", mode.name,
                 Arrays.toString(mode.wall), Arrays.toString(mode.engine), Arrays.toString(mode.cpu));
         }
@@ -173,9 +173,9 @@ public final class TlsCostBenchmark
             .append("\",\"imageBytes\":").append(imageBytes).append(",\"cipherSuite\":\"").append(encrypted.cipher)
             .append("\",\"plain\":").append(plain.json()).append(",\"tls\":").append(encrypted.json())
             .append(",\"tlsWithoutJitHint\":").append(coldCrypto.json())
-            .append(",\"tlsOverPlainEngine\":").append(fmt(median(encrypted.engine) / plainEngine))
-            .append(",\"tlsOverPlainWall\":").append(fmt(median(encrypted.wall) / median(plain.wall)))
-            .append(",\"tlsWithoutJitHintOverPlainEngine\":").append(fmt(median(coldCrypto.engine) / plainEngine))
+            .append(",\"tlsOverPlainEngine\":").append(fmt(Medians.of(encrypted.engine) / plainEngine))
+            .append(",\"tlsOverPlainWall\":").append(fmt(Medians.of(encrypted.wall) / Medians.of(plain.wall)))
+            .append(",\"tlsWithoutJitHintOverPlainEngine\":").append(fmt(Medians.of(coldCrypto.engine) / plainEngine))
             .append('}');
     }
 
@@ -221,14 +221,6 @@ public final class TlsCostBenchmark
         return Double.parseDouble(matcher.group());
     }
 
-    private static double median(final double[] values)
-    {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] :
-            (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    }
-
     private static String fmt(final double value)
     {
         return String.format(Locale.ROOT, "%.4f", value);
@@ -270,9 +262,9 @@ public final class TlsCostBenchmark
 
         String json()
         {
-            return "{\"wallSeconds\":" + fmt(median(wall)) + ",\"engineSeconds\":" + fmt(median(engine)) +
-                ",\"bytesOnWire\":" + (long)median(wire) +
-                ",\"cpuSeconds\":" + fmt(median(cpu)) + ",\"allWall\":" + Arrays.toString(wall) + ",\"allEngine\":" +
+            return "{\"wallSeconds\":" + fmt(Medians.of(wall)) + ",\"engineSeconds\":" + fmt(Medians.of(engine)) +
+                ",\"bytesOnWire\":" + (long)Medians.of(wire) +
+                ",\"cpuSeconds\":" + fmt(Medians.of(cpu)) + ",\"allWall\":" + Arrays.toString(wall) + ",\"allEngine\":" +
                 Arrays.toString(engine) + "}";
         }
     }

@@ -34,7 +34,7 @@ public final class SparseFile implements AutoCloseable
     }
 
     /**
-     * Load the native binding now (it takes about 0.2 s: jnr generates its stubs at run time), e.g. on a
+     * Load the native binding now (it takes about 0.2 s: jnr generates its native call adapters at run time), e.g. on a
      * background thread of a command that will need it soon.
      */
     public static void preload()

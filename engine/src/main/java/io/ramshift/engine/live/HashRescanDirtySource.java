@@ -3,14 +3,13 @@ package io.ramshift.engine.live;
 import io.ramshift.engine.image.DataExtents;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.PageClass;
+import io.ramshift.engine.scan.PageHashWalker;
 import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.engine.scan.RunConsumer;
-import io.ramshift.engine.transfer.ImageDigest;
 import io.ramshift.engine.transfer.PageHashLedger;
 import io.ramshift.engine.transfer.RoundSender;
 import org.agrona.collections.LongArrayList;
 
-import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
 
 /**
  * Dirty pages of an image written by another process, which no kernel facility here can watch: every page
@@ -69,76 +68,62 @@ public final class HashRescanDirtySource implements DirtySource
         return changed;
     }
 
-    /** Rescans one slice of the pages, collecting changed runs. */
-    private static final class Slice implements Runnable
+    /** Rescans one slice of the pages, collecting changed runs (holes read as zero pages without a read). */
+    private static final class Slice extends PageHashWalker
     {
-        private final MappedImage image;
         private final PageHashLedger ledger;
-        private final DataExtents extents;
-        private final long fromPage;
-        private final long toPage;
         private final LongArrayList runs = new LongArrayList();
         private long changed;
         private long hashedBytes;
+        private long runFirst = -1;
+        private long runCount;
 
         Slice(final MappedImage image, final PageHashLedger ledger, final DataExtents extents, final long fromPage,
             final long toPage)
         {
-            this.image = image;
+            super(image, extents, fromPage, toPage);
             this.ledger = ledger;
-            this.extents = extents;
-            this.fromPage = fromPage;
-            this.toPage = toPage;
         }
 
         public void run()
         {
-            long runFirst = -1;
-            long runCount = 0;
-            int extent = extents.firstEndingAfter(fromPage << PAGE_SHIFT);
-            for (long page = fromPage; page < toPage; page++)
+            super.run();
+            if (runCount > 0)
             {
-                if (!ledger.isRecorded(page))
-                {
-                    continue;
-                }
-                final long offset = page << PAGE_SHIFT;
-                while (extent < extents.count() && extents.end(extent) <= offset)
-                {
-                    extent++;
-                }
-                final boolean allocated = extent < extents.count() && extents.start(extent) <= offset;
-                final long hash = allocated ? ImageDigest.pageHash(image.pageAddress(page)) :
-                    ImageDigest.ZERO_PAGE_HASH;
-                if (allocated)
-                {
-                    hashedBytes += MappedImage.PAGE_SIZE;
-                }
-                if (hash == ledger.hash(page))
-                {
-                    continue;
-                }
-                changed++;
-                if (runCount > 0 && runFirst + runCount == page)
-                {
-                    runCount++;
-                }
-                else
-                {
-                    if (runCount > 0)
-                    {
-                        runs.addLong(runFirst);
-                        runs.addLong(runCount);
-                    }
-                    runFirst = page;
-                    runCount = 1;
-                }
+                runs.addLong(runFirst);
+                runs.addLong(runCount);
+            }
+        }
+
+        protected boolean wants(final long page)
+        {
+            if (!ledger.isRecorded(page))
+            {
+                return false;
+            }
+            hashedBytes += MappedImage.PAGE_SIZE;
+            return true;
+        }
+
+        protected void onPage(final long page, final long hash)
+        {
+            if (!ledger.isRecorded(page) || hash == ledger.hash(page))
+            {
+                return;
+            }
+            changed++;
+            if (runCount > 0 && runFirst + runCount == page)
+            {
+                runCount++;
+                return;
             }
             if (runCount > 0)
             {
                 runs.addLong(runFirst);
                 runs.addLong(runCount);
             }
+            runFirst = page;
+            runCount = 1;
         }
     }
 }

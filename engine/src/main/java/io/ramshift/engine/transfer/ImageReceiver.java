@@ -251,7 +251,7 @@ public final class ImageReceiver
                 total.readBackNanos = System.nanoTime() - readStart;
                 // the read-back covers the pages received; a delta session's digest also counts every other page
                 // with the hash the destination had before
-                final long expected = delta ? endDigest - termsNotReceived(received, ledger) : endDigest;
+                final long expected = delta ? endDigest - ledger.digestExcept(received) : endDigest;
                 if (check.digest() != expected || check.differing() > 0)
                 {
                     match = false;
@@ -386,19 +386,6 @@ public final class ImageReceiver
             helloCopy.getBytes(0, helloBytes);
             options.authenticator.challenge(frames, helloBytes);
         }
-    }
-
-    private static long termsNotReceived(final AtomicPageBitmap received, final PageHashLedger ledger)
-    {
-        long sum = 0;
-        for (long page = 0, pages = ledger.pageCount(); page < pages; page++)
-        {
-            if (!received.isSet(page))
-            {
-                sum += ImageDigest.term(page, ledger.hash(page));
-            }
-        }
-        return sum;
     }
 
     private void readHello(final FrameChannel frames)

@@ -105,10 +105,19 @@ public final class PageHashLedger
      */
     public long digest()
     {
+        return digestExcept(null);
+    }
+
+    /**
+     * @param excluded pages to leave out (e.g. those a session received), or null.
+     * @return the sum of the terms of the recorded pages not in {@code excluded}.
+     */
+    public long digestExcept(final AtomicPageBitmap excluded)
+    {
         long sum = 0;
         for (long page = 0; page < pageCount; page++)
         {
-            if (complete || recorded.isSet(page))
+            if ((complete || recorded.isSet(page)) && (excluded == null || !excluded.isSet(page)))
             {
                 sum += ImageDigest.term(page, hashes.getLong((int)(page << 3)));
             }

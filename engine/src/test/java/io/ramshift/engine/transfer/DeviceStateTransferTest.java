@@ -12,12 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -96,7 +93,7 @@ class DeviceStateTransferTest
         final TransferOptions options = options();
         options.deviceState = () -> ByteBuffer.wrap(pattern(1000));
         options.deviceStateSink = (bytes) -> loads.incrementAndGet();
-        options.beforeVerify = (path) -> corruptByte(path, 17L * PAGE_SIZE + 100);
+        options.beforeVerify = (path) -> TestImages.flipByte(path, 17L * PAGE_SIZE + 100);
 
         final TransferException ex = assertThrows(TransferException.class,
             () -> new LoopbackMigration(options).migrate(source, null, destination));
@@ -253,20 +250,5 @@ class DeviceStateTransferTest
             bytes[i] = (byte)(i * 31 + (i >>> 11));
         }
         return bytes;
-    }
-
-    private static void corruptByte(final Path path, final long offset)
-    {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
-        {
-            final ByteBuffer one = ByteBuffer.allocate(1);
-            channel.read(one, offset);
-            one.put(0, (byte)~one.get(0)).position(0);
-            channel.write(one, offset);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }
