@@ -691,9 +691,12 @@ public final class DeltaBenchmark
 
         double wall()
         {
-            final double[] sorted = walls.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            final int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            final double[] values = new double[walls.size()];
+            for (int i = 0; i < values.length; i++)
+            {
+                values[i] = walls.get(i);
+            }
+            return Medians.of(values);
         }
 
         long wire()

@@ -298,7 +298,7 @@ public final class QemuBenchmark
                     "\"reportedDowntimeSeconds\":%.4f,\"bytes\":%.0f,\"destinationAllocated\":%.0f," +
                     "\"totalVsQemu\":%.3f,\"bytesVsQemu\":%.3f,\"totalsSeconds\":%s}",
                 names.get(i), failed, list.size(), total, engine, downtime, reported, bytes, allocated, total / qemuTotal,
-                bytes / qemuBytes, Arrays.toString(list.stream().mapToDouble(Result::totalSeconds).toArray())));
+                bytes / qemuBytes, Arrays.toString(values(list, Result::totalSeconds))));
         }
         data.append("],\"failures\":[");
         boolean first = true;
@@ -318,9 +318,25 @@ public final class QemuBenchmark
         System.out.println("wrote " + json.toAbsolutePath());
     }
 
-    private static double median(final List<Result> list, final java.util.function.ToDoubleFunction<Result> field)
+    /** One figure of a measured move. */
+    private interface Figure
     {
-        return Medians.of(list.stream().mapToDouble(field).toArray());
+        double of(Result result);
+    }
+
+    private static double median(final List<Result> list, final Figure figure)
+    {
+        return Medians.of(values(list, figure));
+    }
+
+    private static double[] values(final List<Result> list, final Figure figure)
+    {
+        final double[] values = new double[list.size()];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = figure.of(list.get(i));
+        }
+        return values;
     }
 
     private static double jsonDouble(final String json, final String name)
