@@ -81,8 +81,8 @@ final class TransferSummary
             out.printf(Locale.ROOT, "  resume     %s%n", s.resumeStatus == ResumeDescriptor.STATUS_RESUMING ?
                 String.format(Locale.ROOT, "resumed: %,d pages already durable at the destination (not sent, " +
                 "verified again), %,d pages travelled", s.durablePages, s.pagesSent()) :
-                "not resumed (" + ResumeDescriptor.statusName(s.resumeStatus) + (s.resumeReason == null ? "" :
-                ": " + s.resumeReason) + "), every page travels");
+                "not resumed (" + (s.resumeReason == null ? ResumeDescriptor.statusName(s.resumeStatus) :
+                s.resumeReason) + "), every page travels");
         }
         out.printf(Locale.ROOT, "  runs       zero %,d  data %,d  duplicate %,d  in %,d batches on %d stream(s)%n",
             s.zeroRuns, s.dataRuns, s.dupRuns, s.batches, s.streams);

@@ -93,7 +93,7 @@ public final class TransferJournal implements AutoCloseable
         final Path path = pathFor(destination);
         if (!Files.exists(path))
         {
-            return new Lookup(ResumeDescriptor.STATUS_NO_JOURNAL, "no journal " + path, null, 0, 0);
+            return new Lookup(ResumeDescriptor.STATUS_NO_JOURNAL, "no journal at " + path, null, 0, 0);
         }
         final Header header;
         try
