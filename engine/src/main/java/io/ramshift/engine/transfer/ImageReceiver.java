@@ -182,7 +182,7 @@ public final class ImageReceiver
             {
                 // stream 0 carries the exchange; no stream reads a page before it is over
                 final ResumeExchange.Served served = new ResumeExchange(streams[0], pageCount).serve(destination,
-                    imageSize);
+                    imageSize, file.state() == io.ramshift.layout.HelloAckDescriptor.DESTINATION_CREATED);
                 final TransferJournal.Lookup lookup = served.lookup();
                 total.resumeStatus = lookup.status();
                 if (lookup.status() == ResumeDescriptor.STATUS_RESUMING)

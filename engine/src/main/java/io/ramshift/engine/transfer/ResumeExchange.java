@@ -33,9 +33,11 @@ final class ResumeExchange
      *
      * @param destination the destination file.
      * @param imageSize   bytes of the image.
+     * @param created     true when this session created the destination: a journal left next to it describes a
+     *                    file that is gone, and is not trusted.
      * @return the offered identity and what the journal allows.
      */
-    Served serve(final Path destination, final long imageSize)
+    Served serve(final Path destination, final long imageSize, final boolean created)
     {
         final int type = frames.readFrame("RESUME");
         if (type != ProtocolDescriptor.TYPE_RESUME)
@@ -49,7 +51,10 @@ final class ResumeExchange
         {
             throw new LayoutException("RESUME offer without a source identity");
         }
-        final TransferJournal.Lookup lookup = TransferJournal.lookUp(destination, imageSize, pageCount, identity);
+        final TransferJournal.Lookup found = TransferJournal.lookUp(destination, imageSize, pageCount, identity);
+        final TransferJournal.Lookup lookup = created && found.status() == ResumeDescriptor.STATUS_RESUMING ?
+            new TransferJournal.Lookup(ResumeDescriptor.STATUS_IDENTITY_DIFFERS, "the destination " + destination +
+                " did not exist: its journal describes another file", null, 0, found.attempts()) : found;
         final long[] words = lookup.durable();
         final int total = words == null ? 0 : words.length;
         final int capacity = ResumeDescriptor.WORDS_OFFSET + Math.min(total, ResumeDescriptor.MAX_WORDS) * 8;

@@ -151,6 +151,23 @@ class ResumeJournalTest
     }
 
     @Test
+    void shouldNotTrustAJournalWhoseDestinationIsGone() throws Exception
+    {
+        createSource();
+        assertNotNull(attempt(1, 4 << 20, 1 << 20, 0).receiverFailure);
+        assertTrue(TransferJournal.state(destination).durablePages() > 0);
+        Files.delete(destination);
+
+        final Attempt second = attempt(1, Long.MAX_VALUE, 0, 0);
+
+        assertNull(second.receiverFailure, () -> "full transfer failed: " + second.receiverFailure);
+        assertEquals(ResumeDescriptor.STATUS_IDENTITY_DIFFERS, second.sender.resumeStatus);
+        assertTrue(second.receiver.resumeReason.contains("did not exist"), second.receiver.resumeReason);
+        assertEquals(PAGES, second.sender.pagesSent());
+        TestImages.assertSameNonFreePages(source, destination, page -> false);
+    }
+
+    @Test
     void shouldIgnoreATruncatedJournalWithTheReason() throws Exception
     {
         assertIgnoredJournal(journal -> truncate(journal, JournalDescriptor.HEADER_LENGTH + 8), "wrong size");
