@@ -5,7 +5,8 @@ package io.ramshift.layout;
  * <p>
  * A session is: sender {@code HELLO} → receiver {@code HELLO_ACK} (or {@code ERROR}); sender
  * {@code RUN_BATCH}* then {@code END}; receiver {@code RESULT} (or {@code ERROR}) once the destination is written,
- * synced and its digest checked. Every frame starts with the header of {@link FrameHeaderDescriptor}; every
+ * synced and its digest checked. With option RESUME a RESUME exchange (see {@link ResumeDescriptor}) follows
+ * HELLO_ACK on stream 0. Every frame starts with the header of {@link FrameHeaderDescriptor}; every
  * integer is little-endian.
  */
 public final class ProtocolDescriptor

@@ -6,6 +6,7 @@ import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.ParallelRanges;
+import io.ramshift.layout.HelloAckDescriptor;
 import io.ramshift.layout.HelloAckFlyweight;
 import io.ramshift.layout.HelloDescriptor;
 import io.ramshift.layout.HelloFlyweight;
@@ -21,6 +22,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Receives one image session — one or more streams — into one destination file: validates every frame before
@@ -182,7 +184,7 @@ public final class ImageReceiver
             {
                 // stream 0 carries the exchange; no stream reads a page before it is over
                 final ResumeExchange.Served served = new ResumeExchange(streams[0], pageCount).serve(destination,
-                    imageSize, file.state() == io.ramshift.layout.HelloAckDescriptor.DESTINATION_CREATED);
+                    imageSize, file.state() == HelloAckDescriptor.DESTINATION_CREATED);
                 final TransferJournal.Lookup lookup = served.lookup();
                 total.resumeStatus = lookup.status();
                 if (lookup.status() == ResumeDescriptor.STATUS_RESUMING)
@@ -240,7 +242,7 @@ public final class ImageReceiver
             }
             final DurablePageHasher durableHasher = durable == null ? null :
                 new DurablePageHasher(file, durable, pageCount);
-            final Runnable[] workers = java.util.Arrays.copyOf(receivers, streamCount + (durable == null ? 0 : 1),
+            final Runnable[] workers = Arrays.copyOf(receivers, streamCount + (durable == null ? 0 : 1),
                 Runnable[].class);
             if (durableHasher != null)
             {
