@@ -97,6 +97,10 @@ class ReceiverKilledTest
         assertEquals("true", inspect.jsonField("incomplete"), inspect::toString);
         assertEquals(Long.toString(durable), inspect.jsonField("journalDurablePages"), inspect::toString);
         assertTrue(CliRun.of("inspect", destination.toString()).out.contains("durable pages " + durable + " of "));
+        final CliRun verify = CliRun.of("verify", source.toString(), destination.toString(), "--json");
+        assertEquals("true", verify.jsonField("incomplete"), verify::toString);
+        assertEquals(Long.toString(durable), verify.jsonField("journalDurablePages"), verify::toString);
+        assertTrue(verify.err.contains("INCOMPLETE") && verify.err.contains("durable pages " + durable), verify.err);
 
         // the same commands again
         final int port = freePort();

@@ -162,8 +162,7 @@ public final class TransferJournal implements AutoCloseable
                 StandardOpenOption.TRUNCATE_EXISTING))
             {
                 writeFully(out, header(imageSize, pageCount, sessionId, identity, attempts), 0);
-                final TransferJournal writer = new TransferJournal(path, pageCount, new long[(int)words], false, out);
-                writer.writeWords(bitmap, 0, (int)words, out);
+                writeWords(bitmap, 0, (int)words, out, newWriteBuffer());
                 out.force(true);
             }
             Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -247,7 +246,11 @@ public final class TransferJournal implements AutoCloseable
                     durable[end] |= written[end];
                     end++;
                 }
-                writeWords(durable, w, end - w, channel);
+                if (writeBuffer == null)
+                {
+                    writeBuffer = newWriteBuffer();
+                }
+                writeWords(durable, w, end - w, channel, writeBuffer);
                 changed = true;
                 w = end;
             }
@@ -263,13 +266,14 @@ public final class TransferJournal implements AutoCloseable
         }
     }
 
-    private void writeWords(final long[] words, final int first, final int count, final FileChannel out)
-        throws IOException
+    private static ByteBuffer newWriteBuffer()
     {
-        if (writeBuffer == null)
-        {
-            writeBuffer = ByteBuffer.allocateDirect(WRITE_WORDS * 8).order(ByteOrder.LITTLE_ENDIAN);
-        }
+        return ByteBuffer.allocateDirect(WRITE_WORDS * 8).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void writeWords(final long[] words, final int first, final int count, final FileChannel out,
+        final ByteBuffer writeBuffer) throws IOException
+    {
         int done = 0;
         while (done < count)
         {
