@@ -71,6 +71,8 @@ final class InspectCommand implements Callable<Integer>
             sidecar = status.describe();
         }
         final PrintWriter out = spec.commandLine().getOut();
+        final io.ramshift.engine.transfer.TransferJournal.State journalState =
+            io.ramshift.engine.transfer.TransferJournal.state(image);
         if (json)
         {
             final JsonWriter histogram = new JsonWriter();
@@ -104,6 +106,11 @@ final class InspectCommand implements Callable<Integer>
                 .field("layoutCheck", layout == null ? null : layoutMismatches == null ? "ok" : layoutMismatches)
                 .field("sidecar", sidecar)
                 .field("journal", io.ramshift.engine.transfer.TransferJournal.describe(image))
+                .field("incomplete", journalState != null)
+                .field("journalDurablePages", journalState == null ? 0 : journalState.durablePages())
+                .field("journalPages", journalState == null ? 0 : journalState.pages())
+                .field("journalAttempts", journalState == null ? 0 : journalState.attempts())
+                .field("journalSession", journalState == null ? null : Long.toHexString(journalState.sessionId()))
                 .field("seconds", r.nanos / 1e9)
                 .object("runLengthHistogram", histogram));
         }

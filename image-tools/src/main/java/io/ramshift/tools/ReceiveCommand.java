@@ -39,6 +39,12 @@ final class ReceiveCommand implements Callable<Integer>
         description = "After a failed session, accept the sender's next attempt up to N times (default ${DEFAULT-VALUE}).")
     int retry;
 
+    @Option(names = "--checkpoint-every", defaultValue = "256M", paramLabel = "SIZE",
+        description = "Journal checkpoint after at most SIZE received (and at least every second): fsync the " +
+            "destination, then mark the pages written before it durable in DEST.rsjournal, so an interrupted copy " +
+            "resumes from there (default ${DEFAULT-VALUE}).")
+    String checkpointEvery;
+
     @Mixin
     TransferOptionsMixin transfer;
 
@@ -73,6 +79,7 @@ final class ReceiveCommand implements Callable<Integer>
         final TransferStats stats;
         final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
         options.tlsReceiver = tls.receiver();
+        options.checkpointBytes = ByteSizeParser.parse(checkpointEvery);
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);

@@ -22,7 +22,9 @@ final class RetryPolicy
             if (t instanceof PeerErrorException)
             {
                 final int code = ((PeerErrorException)t).code();
-                return code == ProtocolDescriptor.ERROR_IO || code == ProtocolDescriptor.ERROR_SESSION;
+                // a journal found lying was invalidated: the next session sends everything
+                return code == ProtocolDescriptor.ERROR_IO || code == ProtocolDescriptor.ERROR_SESSION ||
+                    code == ProtocolDescriptor.ERROR_RESUME;
             }
         }
         return true;

@@ -112,8 +112,8 @@ final class SendCommand implements Callable<Integer>
     }
 
     /**
-     * Send; when the connection fails (not when the receiver refuses), wait and resume up to {@code --retry} times
-     * as a delta session, so only what did not arrive travels again.
+     * Send; when the connection fails (not when the receiver refuses), wait and resume up to {@code --retry} times:
+     * the same session again, which the receiver's journal resumes, so only pages not yet durable travel again.
      */
     private TransferStats sendWithRetries(final io.ramshift.engine.transfer.TransferOptions options,
         final SourceImage source, final FreePageBitmap bitmap, final SocketChannel[] channels,
@@ -144,16 +144,13 @@ final class SendCommand implements Callable<Integer>
                     throw ex;
                 }
                 spec.commandLine().getErr().printf("ramshift send: %s; retry %d of %d in %d ms, resuming " +
-                    "(only pages the destination lacks travel)%n", ex.getMessage(), attempt + 1, retry, backoffMs);
+                    "(pages the destination's journal holds as written and fsynced do not travel again)%n",
+                    ex.getMessage(), attempt + 1, retry, backoffMs);
                 spec.commandLine().getErr().flush();
                 RetryPolicy.pause(backoffMs);
                 backoffMs = Math.min(5_000, backoffMs * 2);
-                options.delta = true;
-                options.streams = 1;
+                // the same session again with a new id: the receiver's journal decides what is skipped
                 options.sessionId = 0;
-                // one stream from now on (a delta); channels[0] is the one the caller closes
-                open = new SocketChannel[1];
-                channels[0] = null;
             }
         }
     }

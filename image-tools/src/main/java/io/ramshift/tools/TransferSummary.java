@@ -2,6 +2,7 @@ package io.ramshift.tools;
 
 import io.ramshift.engine.transfer.TransferStats;
 import io.ramshift.layout.HelloAckDescriptor;
+import io.ramshift.layout.ResumeDescriptor;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -29,6 +30,11 @@ final class TransferSummary
             .field("copyPages", s.copyPages)
             .field("unchangedPages", s.unchangedPages)
             .field("differingChunks", s.differingChunks)
+            .field("resume", s.resumeStatus < 0 ? null : ResumeDescriptor.statusName(s.resumeStatus))
+            .field("resumeReason", s.resumeReason)
+            .field("durablePages", s.durablePages)
+            .field("pagesTravelled", s.pagesSent())
+            .field("checkpoints", s.checkpoints)
             .field("zeroRuns", s.zeroRuns)
             .field("dataRuns", s.dataRuns)
             .field("dupRuns", s.dupRuns)
@@ -69,6 +75,14 @@ final class TransferSummary
         {
             out.printf(Locale.ROOT, "  delta      unchanged %,d pages (not sent)  copied at the destination %,d pages  " +
                 "chunks whose page hashes travelled %,d%n", s.unchangedPages, s.copyPages, s.differingChunks);
+        }
+        if (s.resumeStatus >= 0)
+        {
+            out.printf(Locale.ROOT, "  resume     %s%n", s.resumeStatus == ResumeDescriptor.STATUS_RESUMING ?
+                String.format(Locale.ROOT, "resumed: %,d pages already durable at the destination (not sent, " +
+                "verified again), %,d pages travelled", s.durablePages, s.pagesSent()) :
+                "not resumed (" + (s.resumeReason == null ? ResumeDescriptor.statusName(s.resumeStatus) :
+                s.resumeReason) + "), every page travels");
         }
         out.printf(Locale.ROOT, "  runs       zero %,d  data %,d  duplicate %,d  in %,d batches on %d stream(s)%n",
             s.zeroRuns, s.dataRuns, s.dupRuns, s.batches, s.streams);

@@ -105,6 +105,10 @@ final class VerifyCommand implements Callable<Integer>
             first.append(i == 0 ? "" : ",").append(r.firstDiffering().getLong(i));
         }
         final double seconds = r.nanos() / 1e9;
+        // the destination (the second image) is the one a transfer journals; without one, the first
+        final Path journalOf = b != null && io.ramshift.engine.transfer.TransferJournal.state(b) != null ? b : a;
+        final io.ramshift.engine.transfer.TransferJournal.State journal =
+            io.ramshift.engine.transfer.TransferJournal.state(journalOf);
         if (json)
         {
             out.println(new JsonWriter()
@@ -115,7 +119,12 @@ final class VerifyCommand implements Callable<Integer>
                 .field("differingPages", r.differingPages())
                 .field("firstDiffering", "[" + first + "]")
                 .field("seconds", seconds)
-                .field("imageGBps", r.pageCount() * (double)MappedImage.PAGE_SIZE / seconds / 1e9));
+                .field("imageGBps", r.pageCount() * (double)MappedImage.PAGE_SIZE / seconds / 1e9)
+                .field("incomplete", journal != null)
+                .field("journal", io.ramshift.engine.transfer.TransferJournal.describe(journalOf))
+                .field("journalDurablePages", journal == null ? 0 : journal.durablePages())
+                .field("journalPages", journal == null ? 0 : journal.pages())
+                .field("journalAttempts", journal == null ? 0 : journal.attempts()));
         }
         else
         {

@@ -115,7 +115,8 @@ class DeltaCommandTest
     @Test
     void shouldShowAnInterruptedTransferInInspectAndVerifyUntilItIsCompleted() throws IOException
     {
-        io.ramshift.engine.transfer.TransferJournal.begin(destination, Files.size(destination), 0x5E55L);
+        io.ramshift.engine.transfer.TransferJournal.begin(destination, Files.size(destination),
+            Files.size(destination) / 4096, 0x5E55L, 0, null).close();
 
         final CliRun inspect = CliRun.of("inspect", destination.toString());
         final CliRun verify = CliRun.of("verify", source.toString(), destination.toString());

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code send --retry} / {@code receive --retry}: a connection cut mid-transfer (a proxy that drops the first
- * connection after a few megabytes, as a link going down would) is resumed automatically, sending only what did
- * not arrive; with nobody listening the retries are bounded and the command fails with the reason.
+ * connection after a few megabytes, as a link going down would) is resumed automatically through the receiver's
+ * journal, sending only the pages that were not yet written and fsynced; with nobody listening the retries are bounded and the command fails with the reason.
  */
 class RetryCommandTest
 {
@@ -48,7 +48,7 @@ class RetryCommandTest
         final AtomicInteger receiverExit = new AtomicInteger(-1);
         final Thread receiver = new Thread(() -> receiverExit.set(RamshiftMain.run(new PrintWriter(new StringWriter()),
             new PrintWriter(receiverErr), "receive", "--listen", "127.0.0.1:" + receiverPort, "--out",
-            destination.toString(), "--retry", "3", "--no-sync")), "test-receiver");
+            destination.toString(), "--retry", "3")), "test-receiver");
         receiver.start();
         try (CuttingProxy proxy = new CuttingProxy(receiverPort, 4 << 20))
         {
@@ -59,8 +59,13 @@ class RetryCommandTest
             assertEquals(0, send.exitCode, send::toString);
             assertEquals(0, receiverExit.get(), "the receiver accepted the resumed session: " + receiverErr);
             assertTrue(send.err.contains("retry 1 of 3"), send.err);
-            assertTrue(Long.parseLong(send.jsonField("unchangedPages")) > 0, "the resumed session skips what " +
-                "arrived before the cut: " + send);
+            // resumed through the receiver's journal (no rehash, no delta): what was durable before the cut stays
+            assertEquals("\"resuming\"", send.jsonField("resume"), send::toString);
+            final long durable = Long.parseLong(send.jsonField("durablePages"));
+            assertTrue(durable > 0, "the resumed session skips what arrived before the cut: " + send);
+            assertEquals(Long.parseLong(send.jsonField("imagePages")) - durable - Long.parseLong(
+                send.jsonField("freePages")), Long.parseLong(send.jsonField("pagesTravelled")), send::toString);
+            assertEquals("0", send.jsonField("unchangedPages"), "not a delta session");
             assertEquals(0, RamshiftMain.run("verify", source.toString(), destination.toString()));
         }
     }

@@ -5,7 +5,8 @@ package io.ramshift.layout;
  * <p>
  * A session is: sender {@code HELLO} → receiver {@code HELLO_ACK} (or {@code ERROR}); sender
  * {@code RUN_BATCH}* then {@code END}; receiver {@code RESULT} (or {@code ERROR}) once the destination is written,
- * synced and its digest checked. Every frame starts with the header of {@link FrameHeaderDescriptor}; every
+ * synced and its digest checked. With option RESUME a RESUME exchange (see {@link ResumeDescriptor}) follows
+ * HELLO_ACK on stream 0. Every frame starts with the header of {@link FrameHeaderDescriptor}; every
  * integer is little-endian.
  */
 public final class ProtocolDescriptor
@@ -55,6 +56,8 @@ public final class ProtocolDescriptor
     public static final int TYPE_AUTH_CHALLENGE = 11;
     /** Frame type: authenticated session, either way: an HMAC-SHA256 proof of the pre-shared key. */
     public static final int TYPE_AUTH_PROOF = 12;
+    /** Resume: the sender's source identity, the receiver's durable-page map (see {@link ResumeDescriptor}). */
+    public static final int TYPE_RESUME = 13;
 
     /** Payload encoding: page bytes as they are. */
     public static final int ENCODING_RAW = 1;
@@ -87,9 +90,11 @@ public final class ProtocolDescriptor
     public static final long OPTION_DELTA = 1L << 6;
     /** HELLO option: both ends prove a pre-shared key (HMAC-SHA256 challenge-response) before anything is written. */
     public static final long OPTION_AUTH = 1L << 7;
+    /** Resume: a RESUME exchange on stream 0 follows HELLO_ACK; pages the destination holds durably are skipped. */
+    public static final long OPTION_RESUME = 1L << 8;
     /** Every option bit v1 knows; others are refused. */
     public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE |
-        OPTION_DEVICE_STATE | OPTION_DELTA | OPTION_AUTH;
+        OPTION_DEVICE_STATE | OPTION_DELTA | OPTION_AUTH | OPTION_RESUME;
 
     /** Pages per chunk of a delta summary (2 MiB of 4 KiB pages). */
     public static final int DELTA_CHUNK_PAGES = 512;
@@ -125,6 +130,8 @@ public final class ProtocolDescriptor
     public static final int ERROR_DEVICE_STATE = 6;
     /** ERROR code: the peer did not prove the pre-shared key (or one end has a key and the other none). */
     public static final int ERROR_AUTH = 7;
+    /** ERROR code: the destination's durable pages do not hold what the source has (its journal was invalidated). */
+    public static final int ERROR_RESUME = 8;
 
     private ProtocolDescriptor()
     {
@@ -150,6 +157,7 @@ public final class ProtocolDescriptor
             case TYPE_PAGE_HASHES: return "PAGE_HASHES";
             case TYPE_AUTH_CHALLENGE: return "AUTH_CHALLENGE";
             case TYPE_AUTH_PROOF: return "AUTH_PROOF";
+            case TYPE_RESUME: return "RESUME";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -46,6 +46,7 @@ class FrameValidatorFuzzTest
     private final ErrorFlyweight error = new ErrorFlyweight();
     private final DeviceStateFlyweight deviceState = new DeviceStateFlyweight();
     private final DeltaFrameFlyweight delta = new DeltaFrameFlyweight();
+    private final ResumeFlyweight resume = new ResumeFlyweight();
 
     private int length;
     private int type;
@@ -96,6 +97,26 @@ class FrameValidatorFuzzTest
             inFrame(error.message().getBytes(StandardCharsets.UTF_8).length <= 3 *
                 ProtocolDescriptor.MAX_ERROR_MESSAGE_LENGTH, "ERROR message");
         });
+        for (final long pages : PAGE_COUNTS)
+        {
+            check("RESUME", () ->
+            {
+                resume.wrap(buffer, OFFSET);
+                resume.validateOffer(pages);
+            });
+            check("RESUME", () ->
+            {
+                resume.wrap(buffer, OFFSET);
+                resume.validateMap(length >= ResumeDescriptor.WORDS_OFFSET ? resume.identity() : 0, pages,
+                    length >= ResumeDescriptor.WORDS_OFFSET ? resume.firstWord() : 0);
+                final int words = resume.wordCount();
+                inFrame(ResumeDescriptor.WORDS_OFFSET + words * 8L == length, "RESUME words");
+                if (words > 0)
+                {
+                    resume.word(words - 1);
+                }
+            });
+        }
         check("DEVICE_STATE", () -> checkDeviceState(buffer, 0, -1));
         if (length >= DeviceStateDescriptor.PAYLOAD_OFFSET)
         {

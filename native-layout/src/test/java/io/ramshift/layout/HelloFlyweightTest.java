@@ -142,7 +142,7 @@ class HelloFlyweightTest
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1L << 8, 1L << 31, 1L << 63, -1L})
+    @ValueSource(longs = {1L << 12, 1L << 31, 1L << 63, -1L})
     void shouldRejectUnknownOptionBits(final long options)
     {
         hello.wrap(buffer, FRAME_OFFSET);

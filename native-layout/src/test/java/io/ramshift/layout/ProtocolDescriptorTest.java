@@ -25,7 +25,10 @@ class ProtocolDescriptorTest
         assertEquals(1, ProtocolDescriptor.VERSION);
         assertEquals(4096, ProtocolDescriptor.DEFAULT_PAGE_SIZE);
         assertEquals(1024, ProtocolDescriptor.MAX_ERROR_MESSAGE_LENGTH);
-        assertEquals(255L, ProtocolDescriptor.KNOWN_OPTIONS);
+        assertEquals(511L, ProtocolDescriptor.KNOWN_OPTIONS);
+        assertEquals(13, ProtocolDescriptor.TYPE_RESUME);
+        assertEquals(1L << 8, ProtocolDescriptor.OPTION_RESUME);
+        assertEquals(8, ProtocolDescriptor.ERROR_RESUME);
         assertEquals(4, ProtocolDescriptor.RUN_COPY);
         assertEquals(8, ProtocolDescriptor.TYPE_DEST_SUMMARY);
         assertEquals(512, ProtocolDescriptor.DELTA_CHUNK_PAGES);
@@ -50,6 +53,7 @@ class ProtocolDescriptorTest
         assertEquals("END", ProtocolDescriptor.typeName(4));
         assertEquals("RESULT", ProtocolDescriptor.typeName(5));
         assertEquals("ERROR", ProtocolDescriptor.typeName(6));
+        assertEquals("RESUME", ProtocolDescriptor.typeName(13));
         assertEquals("UNKNOWN(77)", ProtocolDescriptor.typeName(77));
     }
 

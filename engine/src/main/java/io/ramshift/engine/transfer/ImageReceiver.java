@@ -6,12 +6,14 @@ import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.ParallelRanges;
+import io.ramshift.layout.HelloAckDescriptor;
 import io.ramshift.layout.HelloAckFlyweight;
 import io.ramshift.layout.HelloDescriptor;
 import io.ramshift.layout.HelloFlyweight;
 import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.ResultFlyweight;
+import io.ramshift.layout.ResumeDescriptor;
 
 import java.io.IOException;
 import java.nio.channels.ByteChannel;
@@ -20,6 +22,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Receives one image session — one or more streams — into one destination file: validates every frame before
@@ -98,6 +101,7 @@ public final class ImageReceiver
         DestinationFile file = null;
         MappedImage readView = null;
         TransferJournal journal = null;
+        JournalCheckpoints checkpoints = null;
         try
         {
             // with TLS: the handshake, then HELLO, then the key; only then is the destination opened
@@ -153,8 +157,18 @@ public final class ImageReceiver
                 throw ex;
             }
             total.destinationState = file.state();
-            // from here until it verifies, the destination is marked incomplete on disk
-            journal = TransferJournal.begin(destination, imageSize, sessionId);
+            final boolean resumable = (helloOptions & ProtocolDescriptor.OPTION_RESUME) != 0;
+            if (resumable && (delta || withDeviceState || (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0))
+            {
+                throw new LayoutException("RESUME in a live, delta or device-state session: options=0x" +
+                    Long.toHexString(helloOptions));
+            }
+            if (!resumable)
+            {
+                // from here until it verifies, the destination is marked incomplete on disk (nothing durable: a
+                // live or delta session, or a sender that cannot name its source, does not resume)
+                journal = TransferJournal.begin(destination, imageSize, pageCount, sessionId, 0, null);
+            }
             streams = new FrameChannel[streamCount];
             streams[hello.streamIndex()] = firstFrames;
             extra = new SocketChannel[streamCount - 1];
@@ -165,8 +179,34 @@ public final class ImageReceiver
                 helloAck.encode(file.state(), sessionId);
                 stream.writeControl(helloAck.frameLength());
             }
+            long[] durable = null;
+            if (resumable)
+            {
+                // stream 0 carries the exchange; no stream reads a page before it is over
+                final ResumeExchange.Served served = new ResumeExchange(streams[0], pageCount).serve(destination,
+                    imageSize, file.state() == HelloAckDescriptor.DESTINATION_CREATED);
+                final TransferJournal.Lookup lookup = served.lookup();
+                total.resumeStatus = lookup.status();
+                if (lookup.status() == ResumeDescriptor.STATUS_RESUMING)
+                {
+                    total.durablePages = lookup.durablePages();
+                    durable = lookup.durablePages() > 0 ? lookup.durable() : null;
+                }
+                else
+                {
+                    total.resumeReason = lookup.reason();
+                }
+                // from here until it verifies, the destination is marked incomplete on disk
+                journal = TransferJournal.begin(destination, imageSize, pageCount, sessionId, served.identity(),
+                    lookup.durable());
+            }
 
             final AtomicPageBitmap received = new AtomicPageBitmap(pageCount);
+            if (sync && journal.recording())
+            {
+                checkpoints = new JournalCheckpoints(journal, file, received, options.checkpointBytes,
+                    options.checkpointIntervalMs * 1_000_000L).start();
+            }
             // a live session sends pages again; the digest must count each page's last content once; a read-back
             // check names the pages that differ from what was received
             PageHashLedger ledger = (helloOptions & ProtocolDescriptor.OPTION_LIVE) != 0 ||
@@ -200,8 +240,16 @@ public final class ImageReceiver
                     receivers[i].delta();
                 }
             }
-            ParallelRanges.run("ramshift-receive", receivers);
-            RuntimeException failure = null;
+            final DurablePageHasher durableHasher = durable == null ? null :
+                new DurablePageHasher(file, durable, pageCount);
+            final Runnable[] workers = Arrays.copyOf(receivers, streamCount + (durable == null ? 0 : 1),
+                Runnable[].class);
+            if (durableHasher != null)
+            {
+                workers[streamCount] = durableHasher;
+            }
+            ParallelRanges.run("ramshift-receive", workers);
+            RuntimeException failure = durableHasher == null ? null : durableHasher.failure;
             long endBatches = 0;
             long endZero = 0;
             long endData = 0;
@@ -218,8 +266,17 @@ public final class ImageReceiver
                 endData += receiver.endDataPages;
                 endDigest += receiver.endDigest;
             }
+            if (checkpoints != null)
+            {
+                total.checkpoints = checkpoints.stop();
+            }
             if (failure != null)
             {
+                if (checkpoints != null)
+                {
+                    // what arrived before the failure is made durable, so the next run sends only the rest
+                    finalCheckpoint(checkpoints);
+                }
                 for (final FrameChannel stream : streams)
                 {
                     stream.sendError(ProtocolDescriptor.ERROR_SESSION, "session failed: " + failure.getMessage());
@@ -236,6 +293,9 @@ public final class ImageReceiver
             // a delta session's digest covers the whole image: the destination's baseline with each written page's
             // term replaced
             total.digest += baselineDigest;
+            // a resumed session's digest also covers the durable pages, as read back from the destination
+            final long durableDigest = durableHasher == null ? 0 : durableHasher.digest();
+            total.digest += durableDigest;
             boolean match = endDigest == total.digest && endBatches == total.batches &&
                 endZero == total.zeroPages && endData == total.dataPages + total.dupPages + total.copyPages;
             String readBackProblem = null;
@@ -251,7 +311,7 @@ public final class ImageReceiver
                 total.readBackNanos = System.nanoTime() - readStart;
                 // the read-back covers the pages received; a delta session's digest also counts every other page
                 // with the hash the destination had before
-                final long expected = delta ? endDigest - ledger.digestExcept(received) : endDigest;
+                final long expected = (delta ? endDigest - ledger.digestExcept(received) : endDigest) - durableDigest;
                 if (check.digest() != expected || check.differing() > 0)
                 {
                     match = false;
@@ -262,6 +322,7 @@ public final class ImageReceiver
             }
             if (readBackProblem != null)
             {
+                journal.invalidate();
                 for (final FrameChannel stream : streams)
                 {
                     stream.sendError(ProtocolDescriptor.ERROR_IO, readBackProblem);
@@ -292,6 +353,24 @@ public final class ImageReceiver
             {
                 // written, synced and verified: no longer incomplete, before anyone is told so
                 journal.complete();
+            }
+            if (!match)
+            {
+                // the destination does not hold the source: whatever the journal calls durable may be wrong
+                journal.invalidate();
+                if (durable != null)
+                {
+                    final String message = "the resumed destination does not match the source: its journal " +
+                        "claimed " + total.durablePages + " durable pages, and the whole image's digest differs " +
+                        "(the destination was changed behind the journal's back?); the journal was invalidated, the " +
+                        "next run sends every page: path=" + destination + " digest=" + Long.toHexString(total.digest) +
+                        " expected=" + Long.toHexString(endDigest);
+                    for (final FrameChannel stream : streams)
+                    {
+                        stream.sendError(ProtocolDescriptor.ERROR_RESUME, message);
+                    }
+                    throw new TransferException(message);
+                }
             }
             for (final FrameChannel stream : streams)
             {
@@ -338,6 +417,14 @@ public final class ImageReceiver
         }
         finally
         {
+            if (checkpoints != null)
+            {
+                checkpoints.stop();
+            }
+            if (journal != null)
+            {
+                journal.close();
+            }
             if (readView != null)
             {
                 readView.close();
@@ -364,6 +451,18 @@ public final class ImageReceiver
             total.bytesSent = sent;
             total.bytesReceived = read;
             total.endNanos = System.nanoTime();
+        }
+    }
+
+    private static void finalCheckpoint(final JournalCheckpoints checkpoints)
+    {
+        try
+        {
+            checkpoints.checkpoint();
+        }
+        catch (final RuntimeException ignore)
+        {
+            // e.g. the disk is full: the journal keeps what earlier checkpoints recorded
         }
     }
 

@@ -115,6 +115,9 @@ public final class ImageSender
         // a snapshot (not live) must not change while it is read; a file path is needed to tell
         final io.ramshift.engine.image.ImageStamp sourceStamp = options.live == null && image.path() != null &&
             java.nio.file.Files.isRegularFile(image.path()) ? io.ramshift.engine.image.ImageStamp.of(image.path()) : null;
+        // a snapshot of a file can resume: the receiver's journal names the pages it already holds durably
+        final ResumePlan resume = options.resume && sourceStamp != null && !options.delta &&
+            options.deviceState == null ? new ResumePlan(ResumePlan.identityOf(sourceStamp, image.pageCount())) : null;
         final StreamSender[] streams = new StreamSender[streamCount];
         for (int i = 0; i < streamCount; i++)
         {
@@ -123,6 +126,7 @@ public final class ImageSender
                 ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
             streams[i].extents(lookup, source);
             streams[i].sourceHashes(sourceHashes);
+            streams[i].resume(resume);
             if (sourceStamp != null)
             {
                 streams[i].sourceStamp(sourceStamp, image.path());
@@ -147,6 +151,7 @@ public final class ImageSender
         }
         total.endNanos = System.nanoTime();
         total.destinationState = streams[0].destinationState;
+        total.resumeStatus = resume == null ? -1 : resume.status();
         if (failure != null)
         {
             throw failure;

@@ -79,6 +79,8 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     private DataExtents.Lookup extentsLookup;
     private boolean writerStarted;
     private SourceImage source;
+    private ResumePlan resume;
+    private long[] durable;
 
     StreamSender(final MappedImage image, final FreePageBitmap bitmap, final FrameChannel frames,
         final TransferOptions options, final long sessionId, final int streamIndex, final int streamCount,
@@ -142,6 +144,14 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         }
     }
 
+    /**
+     * @param plan the session's resume offer (stream 0 exchanges it, every stream skips its durable pages).
+     */
+    void resume(final ResumePlan plan)
+    {
+        this.resume = plan;
+    }
+
     void sourceHashes(final BackgroundHashes hashes)
     {
         this.sourceHashes = hashes;
@@ -178,7 +188,8 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             frames.handshake();
             stats.tls = frames.tlsSession();
             hello.wrap(frames.out(), 0);
-            hello.encode(PAGE_SIZE, image.size(), options.helloOptions(), sessionId, streamIndex, streamCount);
+            hello.encode(PAGE_SIZE, image.size(), options.helloOptions() |
+                (resume != null ? ProtocolDescriptor.OPTION_RESUME : 0), sessionId, streamIndex, streamCount);
             final byte[] helloBytes = new byte[hello.frameLength()];
             frames.out().getBytes(0, helloBytes);
             frames.writeControl(hello.frameLength());
@@ -195,6 +206,20 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             helloAck.validate(sessionId);
             destinationState = helloAck.destinationState();
             extents = options.delta ? null : resolveExtents();
+            FreePageBitmap scanBitmap = bitmap;
+            if (resume != null)
+            {
+                // stream 0 asks; every stream waits for the answer before its first page
+                if (streamIndex == 0)
+                {
+                    resume.answer(new ResumeExchange(frames, image.pageCount()).offer(resume.identity()), bitmap,
+                        image.pageCount());
+                }
+                resume.await();
+                stats.resumeStatus = resume.status();
+                durable = resume.durable();
+                scanBitmap = resume.scanBitmap();
+            }
             PageHashLedger source = null;
             if (options.delta)
             {
@@ -215,7 +240,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
                 }
                 else
                 {
-                    new ImageScanner(image, bitmap, extents).scan(fromPage, toPage, this);
+                    new ImageScanner(image, scanBitmap, extents).scan(fromPage, toPage, this);
                 }
             }
             catch (final InternalError ex)
@@ -279,6 +304,10 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         }
         finally
         {
+            if (resume != null && streamIndex == 0)
+            {
+                resume.fail(failure != null ? failure : new io.ramshift.engine.TransferException("stream 0 ended"));
+            }
             frames.close();
             writer.addCounters(stats);
             stats.bytesSent = frames.bytesWritten();
@@ -302,7 +331,14 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         }
         if (pageClass == PageClass.FREE)
         {
-            stats.freePages += pageCount;
+            if (durable != null)
+            {
+                skipDurable(firstPage, pageCount);
+            }
+            else
+            {
+                stats.freePages += pageCount;
+            }
             return;
         }
         if (pageClass == PageClass.ZERO)
@@ -370,6 +406,27 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             }
             piece(ProtocolDescriptor.RUN_DATA, page, 0);
         }
+    }
+
+    /**
+     * A run of skipped pages, some free, some durable at the destination: durable pages are not sent, but their
+     * source hashes count in the digest, which must cover the whole image the receiver verifies.
+     */
+    private void skipDurable(final long firstPage, final long pageCount)
+    {
+        final long start = System.nanoTime();
+        long count = 0;
+        for (long page = firstPage, last = firstPage + pageCount; page < last; page++)
+        {
+            if ((durable[(int)(page >>> 6)] & (1L << page)) != 0)
+            {
+                digest.addPage(page, ImageDigest.pageHash(image.pageAddress(page)));
+                count++;
+            }
+        }
+        stats.hashNanos += System.nanoTime() - start;
+        stats.durablePages += count;
+        stats.freePages += pageCount - count;
     }
 
     private void piece(final int kind, final long page, final long reference)

@@ -65,6 +65,12 @@ public final class TransferOptions
     /** Receiver of a delta session: given the destination's final page hashes once it verified and synced (to
      * keep its manifest sidecar), or null. */
     public java.util.function.BiConsumer<java.nio.file.Path, PageHashLedger> keepHashes;
+    /** Receiver: bytes received between two journal checkpoints at most; 0 for the default (256 MiB). */
+    public long checkpointBytes;
+    /** Receiver: milliseconds between two journal checkpoints at most; 0 for the default (1 s). */
+    public long checkpointIntervalMs;
+    /** Sender: offer to resume from the destination's journal (a snapshot of a file; not live, not delta). */
+    public boolean resume = true;
     /** Sender: called after the last page was read and before END (a fault-injection point for tests), or null. */
     public Runnable afterLastPage;
     /** Receiver: called with the destination path after the last page and before the read-back check; a

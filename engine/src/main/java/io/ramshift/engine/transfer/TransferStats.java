@@ -78,6 +78,14 @@ public final class TransferStats
     public long readBackNanos;
     /** Nanoseconds the receiver's device state sink took (for QEMU: load the state and resume the guest). */
     public long deviceStateLoadNanos;
+    /** Pages skipped because the destination's journal holds them as written and fsynced (a resumed session). */
+    public long durablePages;
+    /** RESUME answer: -1 not offered, else one of {@code ResumeDescriptor.STATUS_*}. */
+    public int resumeStatus = -1;
+    /** Receiver: why the session did not resume (no journal, another source, unreadable), or null. */
+    public String resumeReason;
+    /** Receiver: journal checkpoints taken (data fsynced, then pages marked durable). */
+    public long checkpoints;
     /** TLS protocol and cipher suite negotiated, e.g. "TLSv1.3 TLS_AES_128_GCM_SHA256"; null in plaintext. */
     public String tls;
 
@@ -124,6 +132,7 @@ public final class TransferStats
         copyRuns += other.copyRuns;
         unchangedPages += other.unchangedPages;
         differingChunks += other.differingChunks;
+        durablePages += other.durablePages;
         if (tls == null)
         {
             tls = other.tls;

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A destination file system that fills up mid-transfer (a 1 MiB tmpfs this test mounts, root only): both ends fail
- * with the reason, nothing reports success, and once space is freed the same command with {@code --delta} finishes
- * the copy sending only what is missing.
+ * with the reason, nothing reports success, and once space is freed the same command again resumes through the
+ * destination's journal, sending only the pages that were not yet written and fsynced.
  */
 @ExtendWith(ResourceLeakExtension.class)
 class DiskFullTest
@@ -53,7 +53,7 @@ class DiskFullTest
     }
 
     @Test
-    void shouldFailClearlyWhenTheDestinationFillsUpAndFinishWithADeltaOnceThereIsRoom() throws Exception
+    void shouldFailClearlyWhenTheDestinationFillsUpAndResumeThroughTheJournalOnceThereIsRoom() throws Exception
     {
         final Path source = TestImages.createSparse(dir.resolve("src.img"), PAGES * PAGE_SIZE);
         TestImages.writePages(source, 0, 600, 5);
@@ -67,16 +67,26 @@ class DiskFullTest
         assertEquals(PAGES * PAGE_SIZE, Files.size(destination), "the destination keeps its size");
 
         run("mount", "-o", "remount,size=8m", mount.toString());
-        final TransferOptions delta = new TransferOptions();
-        delta.delta = true;
-        final LoopbackMigration resumed = new LoopbackMigration(delta);
+        final TransferState journal = TransferState.of(destination);
+        assertTrue(journal.durablePages > 0, "what was written before the disk filled is durable: " + journal);
+        final LoopbackMigration resumed = new LoopbackMigration(new TransferOptions());
         resumed.migrate(source, null, destination);
 
         assertTrue(resumed.senderStats().verified);
-        assertTrue(resumed.senderStats().dataPages < 600, "only the missing pages travel again: " +
-            resumed.senderStats().dataPages);
-        assertTrue(resumed.senderStats().unchangedPages > PAGES - 600, "pages already there stay");
+        assertEquals(journal.durablePages, resumed.senderStats().durablePages, "durable pages do not travel again");
+        assertEquals(PAGES - journal.durablePages, resumed.senderStats().pagesSent(), "only the missing pages travel");
+        assertTrue(resumed.senderStats().dataPages < 600, "data pages sent: " + resumed.senderStats().dataPages);
         TestImages.assertSameNonFreePages(source, destination, (page) -> false);
+    }
+
+    /** The journal's durable-page count, for the message. */
+    private record TransferState(long durablePages)
+    {
+        static TransferState of(final Path destination)
+        {
+            final TransferJournal.State state = TransferJournal.state(destination);
+            return new TransferState(state == null ? 0 : state.durablePages());
+        }
     }
 
     private static void run(final String... command) throws IOException, InterruptedException
