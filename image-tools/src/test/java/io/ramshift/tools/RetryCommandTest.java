@@ -81,6 +81,30 @@ class RetryCommandTest
         assertTrue((System.nanoTime() - start) / 1e9 < 20, "retries are bounded");
     }
 
+    @Test
+    void shouldStopWaitingForTheNextAttemptAfterTheRetryWait() throws Exception
+    {
+        final int receiverPort = freePort();
+        final StringWriter receiverErr = new StringWriter();
+        final AtomicInteger receiverExit = new AtomicInteger(-1);
+        final Thread receiver = new Thread(() -> receiverExit.set(RamshiftMain.run(new PrintWriter(new StringWriter()),
+            new PrintWriter(receiverErr), "receive", "--listen", "127.0.0.1:" + receiverPort, "--out",
+            dir.resolve("copy.ram").toString(), "--retry", "3", "--retry-wait", "1")), "test-receiver");
+        receiver.start();
+        // a sender that fails its first session (connects, closes) and never comes back
+        for (int attempt = 0; attempt < 100 && !receiverErr.toString().contains("listening on"); attempt++)
+        {
+            Thread.sleep(20);
+        }
+        SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), receiverPort)).close();
+        receiver.join(20_000);
+
+        assertEquals(RamshiftMain.EXIT_FAILURE, receiverExit.get(), receiverErr::toString);
+        assertTrue(receiverErr.toString().contains("waiting for attempt 2 of 4"), receiverErr::toString);
+        assertTrue(receiverErr.toString().contains("no new attempt from the sender within 1 s after: connection " +
+            "closed"), receiverErr::toString);
+    }
+
     private static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
