@@ -51,7 +51,7 @@ class MultiStreamReceiverFuzzTest
         dir = FuzzSessions.scratchDirectory(tempDir);
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "8s")
     void shouldFailEveryMalformedMultiStreamSessionWithTheProjectsExceptions(final byte[] input)
     {
         final long directBefore = DIRECT.getMemoryUsed();
