@@ -8,6 +8,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Plays a {@link MultiStreamInput} to a listening receiver over real loopback connections: connects them in order
@@ -59,51 +61,52 @@ final class ConnectionFeeder implements AutoCloseable
     {
         try (Selector selector = Selector.open())
         {
-            @SuppressWarnings("unchecked")
-            final ArrayDeque<ByteBuffer>[] pending = new ArrayDeque[channels.length];
+            final List<ArrayDeque<ByteBuffer>> queues = new ArrayList<>();
             for (int i = 0; i < channels.length; i++)
             {
-                pending[i] = new ArrayDeque<>();
+                queues.add(new ArrayDeque<>());
                 channels[i].configureBlocking(false);
             }
             for (int r = 0; r < records.records && !stopped; r++)
             {
                 final int c = records.connection[r];
                 final ByteBuffer bytes = ByteBuffer.wrap(input, records.offset[r], records.length[r]);
-                if (pending[c].isEmpty() && channels[c].isOpen())
+                if (queues.get(c).isEmpty() && channels[c].isOpen())
                 {
                     write(c, bytes);
                 }
                 if (bytes.hasRemaining() && channels[c].isOpen())
                 {
-                    pending[c].add(bytes);
+                    queues.get(c).add(bytes);
                 }
             }
             for (int c = 0; c < channels.length; c++)
             {
                 channels[c].register(selector, SelectionKey.OP_WRITE, c);
             }
+            final boolean[] ended = new boolean[channels.length];
             int open = channels.length;
             while (!stopped && open > 0)
             {
                 open = 0;
                 for (int c = 0; c < channels.length; c++)
                 {
-                    while (!pending[c].isEmpty() && channels[c].isOpen())
+                    while (!queues.get(c).isEmpty() && channels[c].isOpen())
                     {
-                        write(c, pending[c].peek());
-                        if (pending[c].peek().hasRemaining())
+                        write(c, queues.get(c).peek());
+                        if (queues.get(c).peek().hasRemaining())
                         {
                             break;
                         }
-                        pending[c].poll();
+                        queues.get(c).poll();
                     }
-                    if (channels[c].isOpen() && pending[c].isEmpty())
+                    if (channels[c].isOpen() && queues.get(c).isEmpty() && !ended[c])
                     {
                         // everything written: the receiver reads end of stream next
+                        ended[c] = true;
                         shutdownOutput(c);
                     }
-                    if (channels[c].isOpen() && !pending[c].isEmpty())
+                    if (channels[c].isOpen() && !queues.get(c).isEmpty())
                     {
                         open++;
                     }

@@ -105,9 +105,14 @@ class MultiStreamReceiverFuzzTest
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-            try (ConnectionFeeder ignored = new ConnectionFeeder(server.getLocalAddress(), input, records))
+            final ConnectionFeeder feeder = new ConnectionFeeder(server.getLocalAddress(), input, records);
+            try
             {
                 return new ImageReceiver(options).receive(server, destination);
+            }
+            finally
+            {
+                feeder.close();
             }
         }
         catch (final IOException ex)
