@@ -13,6 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,6 +47,11 @@ final class ReceiveCommand implements Callable<Integer>
             "resumes from there (default ${DEFAULT-VALUE}).")
     String checkpointEvery;
 
+    @Option(names = "--retry-wait", defaultValue = "300", paramLabel = "SECONDS",
+        description = "With --retry: after a failed session, give up when the sender's next attempt has not " +
+            "connected within this long (default ${DEFAULT-VALUE}; 0 waits forever).")
+    long retryWaitSeconds;
+
     @Mixin
     TransferOptionsMixin transfer;
 
@@ -69,6 +76,53 @@ final class ReceiveCommand implements Callable<Integer>
                 spec.commandLine().getErr().printf("ramshift receive: session failed: %s; waiting for attempt %d " +
                     "of %d%n", ex.getMessage(), attempt + 2, retry + 1);
                 spec.commandLine().getErr().flush();
+                // a sender that gave up (or a link that stays down) must not leave the receiver waiting forever
+                if (!nextAttemptConnects(server))
+                {
+                    throw new TransferException("no new attempt from the sender within " + retryWaitSeconds +
+                        " s after: " + ex.getMessage(), ex);
+                }
+            }
+        }
+    }
+
+    /** Wait up to {@code --retry-wait} for a connection to accept; the server is left blocking. */
+    private boolean nextAttemptConnects(final ServerSocketChannel server)
+    {
+        if (retryWaitSeconds <= 0)
+        {
+            return true;
+        }
+        try (Selector selector = Selector.open())
+        {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            final long deadline = System.nanoTime() + retryWaitSeconds * 1_000_000_000L;
+            long left = retryWaitSeconds * 1000;
+            while (left > 0)
+            {
+                if (selector.select(left) > 0)
+                {
+                    return true;
+                }
+                left = (deadline - System.nanoTime()) / 1_000_000L;
+            }
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            throw new TransferException("cannot wait for the next attempt on " + server + ": " + ex.getMessage(), ex);
+        }
+        finally
+        {
+            try
+            {
+                // the selector is closed (the key cancelled) before this
+                server.configureBlocking(true);
+            }
+            catch (final IOException ignore)
+            {
+                // the server is closed by its owner
             }
         }
     }

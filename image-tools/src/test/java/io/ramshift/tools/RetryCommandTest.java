@@ -50,6 +50,8 @@ class RetryCommandTest
             new PrintWriter(receiverErr), "receive", "--listen", "127.0.0.1:" + receiverPort, "--out",
             destination.toString(), "--retry", "3")), "test-receiver");
         receiver.start();
+        // the proxy connects to the receiver for each client: the receiver must be listening first
+        awaitListening(receiverErr, receiver);
         try (CuttingProxy proxy = new CuttingProxy(receiverPort, 4 << 20))
         {
             final CliRun send = CliRun.of("send", source.toString(), "--to", "127.0.0.1:" + proxy.port(), "--retry",
@@ -84,6 +86,38 @@ class RetryCommandTest
         assertTrue(send.err.contains("retry 2 of 2"), send.err);
         assertTrue(send.err.contains("cannot connect"), send.err);
         assertTrue((System.nanoTime() - start) / 1e9 < 20, "retries are bounded");
+    }
+
+    @Test
+    void shouldStopWaitingForTheNextAttemptAfterTheRetryWait() throws Exception
+    {
+        final int receiverPort = freePort();
+        final StringWriter receiverErr = new StringWriter();
+        final AtomicInteger receiverExit = new AtomicInteger(-1);
+        final Thread receiver = new Thread(() -> receiverExit.set(RamshiftMain.run(new PrintWriter(new StringWriter()),
+            new PrintWriter(receiverErr), "receive", "--listen", "127.0.0.1:" + receiverPort, "--out",
+            dir.resolve("copy.ram").toString(), "--retry", "3", "--retry-wait", "1")), "test-receiver");
+        receiver.start();
+        awaitListening(receiverErr, receiver);
+        // a sender that fails its first session (connects, closes) and never comes back
+        SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), receiverPort)).close();
+        receiver.join(20_000);
+
+        assertEquals(RamshiftMain.EXIT_FAILURE, receiverExit.get(), receiverErr::toString);
+        assertTrue(receiverErr.toString().contains("waiting for attempt 2 of 4"), receiverErr::toString);
+        assertTrue(receiverErr.toString().contains("no new attempt from the sender within 1 s after: connection " +
+            "closed"), receiverErr::toString);
+    }
+
+    private static void awaitListening(final StringWriter receiverErr, final Thread receiver)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!receiverErr.toString().contains("listening on"))
+        {
+            assertTrue(receiver.isAlive() && System.nanoTime() < deadline, "receiver not listening: " + receiverErr);
+            Thread.sleep(10);
+        }
     }
 
     private static int freePort() throws IOException
@@ -121,8 +155,17 @@ class RetryCommandTest
                 for (int connection = 0; ; connection++)
                 {
                     final SocketChannel client = server.accept();
-                    final SocketChannel upstream = SocketChannel.open(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
+                    final SocketChannel upstream;
+                    try
+                    {
+                        upstream = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
+                    }
+                    catch (final IOException ex)
+                    {
+                        // nobody listening (yet): this client fails at once, the next one is served
+                        closeQuietly(client);
+                        continue;
+                    }
                     final long limit = connection == 0 ? cutAfter : Long.MAX_VALUE;
                     pump(client, upstream, limit, "test-proxy-up");
                     pump(upstream, client, Long.MAX_VALUE, "test-proxy-down");

@@ -51,6 +51,9 @@ class FuzzCorpusTest
     private static final String SENDER_SEEDS =
         "engine/src/test/resources/io/ramshift/engine/transfer/SenderFuzzTestInputs/" +
         "shouldFailEveryMalformedReplyWithTheProjectsExceptions";
+    private static final String STREAMS_SEEDS =
+        "engine/src/test/resources/io/ramshift/engine/transfer/MultiStreamReceiverFuzzTestInputs/" +
+        "shouldFailEveryMalformedMultiStreamSessionWithTheProjectsExceptions";
     private static final String FRAME_SEEDS =
         "native-layout/src/test/resources/io/ramshift/layout/FrameValidatorFuzzTestInputs/" +
         "shouldFailEveryMalformedFrameWithLayoutException";
@@ -123,6 +126,69 @@ class FuzzCorpusTest
         {
             assertSenderReplay(source, seed.getKey(), seed.getValue());
         }
+    }
+
+    @Test
+    void shouldRecordRealMultiStreamSessionsThatReplayToVerifiedTransfers() throws IOException
+    {
+        final Map<String, byte[]> seeds = new LinkedHashMap<>();
+        final Map<String, List<byte[]>> streams = new LinkedHashMap<>();
+        for (final FuzzSessions.StreamsSession session : FuzzSessions.StreamsSession.values())
+        {
+            final FuzzSessions.Recording recording = FuzzSessions.recordStreams(session, dir);
+            assertVerified(recording);
+            assertEquals(session.streams, recording.streamsSent.size());
+            for (final byte[] stream : recording.streamsSent)
+            {
+                assertTrue(FuzzSessions.frameTypes(stream).getOrDefault("RUN_BATCH", 0) > 0,
+                    recording.name + ": every stream carries pages");
+            }
+            seeds.put(recording.name, MultiStreamInput.interleave(recording.streamsSent));
+            streams.put(recording.name, recording.streamsSent);
+        }
+        seeds.putAll(MultiStreamVariants.of(streams.get("streams-plain-2"), streams.get("streams-plain-3")));
+
+        for (final Map.Entry<String, byte[]> seed : seeds.entrySet())
+        {
+            assertTrue(seed.getValue().length < MAX_SEED, seed.getKey() + " " + seed.getValue().length + " bytes");
+            assertMultiStreamReplay(seed.getKey(), seed.getValue());
+        }
+        final String root = System.getProperty("ramshift.fuzz.writeCorpus");
+        if (root != null && !root.isEmpty())
+        {
+            write(Paths.get(root).resolve(STREAMS_SEEDS), seeds, "streams-");
+        }
+    }
+
+    @Test
+    void shouldReplayTheStoredMultiStreamCorpus()
+    {
+        final Map<String, byte[]> seeds = FuzzSessions.seeds(MultiStreamReceiverFuzzTest.class,
+            "shouldFailEveryMalformedMultiStreamSessionWithTheProjectsExceptions");
+        assertTrue(seeds.keySet().containsAll(List.of("streams-plain-2", "streams-plain-3", "streams-lz4-3",
+            "streams-dup-2", "streams-device-state-2")), seeds.keySet().toString());
+        assertTrue(seeds.keySet().containsAll(MultiStreamVariants.EXPECTED.keySet()), seeds.keySet().toString());
+        for (final Map.Entry<String, byte[]> seed : seeds.entrySet())
+        {
+            if (seed.getKey().startsWith("streams-"))
+            {
+                assertMultiStreamReplay(seed.getKey(), seed.getValue());
+            }
+        }
+    }
+
+    /** A recorded session replays verified; a variant is refused with the project's exception, for its reason. */
+    private void assertMultiStreamReplay(final String name, final byte[] input)
+    {
+        final String expected = MultiStreamVariants.EXPECTED.get(name);
+        if (expected == null)
+        {
+            assertTrue(MultiStreamReceiverFuzzTest.replay(dir, input).verified, name);
+            return;
+        }
+        final io.ramshift.engine.RamshiftException ex = org.junit.jupiter.api.Assertions.assertThrows(
+            io.ramshift.engine.RamshiftException.class, () -> MultiStreamReceiverFuzzTest.replay(dir, input), name);
+        assertTrue(ex.getMessage().contains(expected), name + ": " + ex.getMessage());
     }
 
     /** The delta sender against other destinations: identical (nothing differs), missing, of another size. */

@@ -96,22 +96,56 @@ final class FuzzSessions
         DEVICE_STATE
     }
 
+    /** Pages of the multi-stream sessions' image: three 2 MiB slices, so each of 2 or 3 streams carries pages. */
+    static final long STREAMS_PAGES = 1536;
+
+    /**
+     * The multi-stream sessions recorded for the corpus: a {@link #STREAMS_PAGES}-page image with pages in every
+     * slice, sent with RESIZE to a receiver that creates the destination.
+     */
+    enum StreamsSession
+    {
+        /** RAW data and ZERO runs on 2 streams. */
+        PLAIN_2(Session.PLAIN, 2),
+        /** RAW data and ZERO runs on 3 streams. */
+        PLAIN_3(Session.PLAIN, 3),
+        /** LZ4 batches on 3 streams. */
+        LZ4_3(Session.LZ4, 3),
+        /** DUP runs on 2 streams. */
+        DUP_2(Session.DUP, 2),
+        /** A device state (on stream 0) after the last page of 2 streams. */
+        DEVICE_STATE_2(Session.DEVICE_STATE, 2);
+
+        final Session kind;
+        final int streams;
+
+        StreamsSession(final Session kind, final int streams)
+        {
+            this.kind = kind;
+            this.streams = streams;
+        }
+    }
+
     /** The two directions of one recorded session and both ends' counters. */
     static final class Recording
     {
         final String name;
         final byte[] sent;
+        /** The sender's bytes of each stream (of a one-stream session: {@code sent}). */
+        final List<byte[]> streamsSent;
         final byte[] received;
         final TransferStats sender;
         final TransferStats receiver;
         final RuntimeException senderFailure;
         final Throwable receiverFailure;
 
-        Recording(final String name, final byte[] sent, final byte[] received, final TransferStats sender,
-            final TransferStats receiver, final RuntimeException senderFailure, final Throwable receiverFailure)
+        Recording(final String name, final List<byte[]> streamsSent, final byte[] received,
+            final TransferStats sender, final TransferStats receiver, final RuntimeException senderFailure,
+            final Throwable receiverFailure)
         {
             this.name = name;
-            this.sent = sent;
+            this.sent = streamsSent.get(0);
+            this.streamsSent = streamsSent;
             this.received = received;
             this.sender = sender;
             this.receiver = receiver;
@@ -368,9 +402,28 @@ final class FuzzSessions
     static Recording record(final String name, final Path source, final TransferOptions options,
         final Path destination)
     {
+        return record(name, source, options, destination, 1);
+    }
+
+    /**
+     * Record a session of an existing source over one or more streams, each connection recorded; the receiver
+     * accepts them in stream order.
+     *
+     * @param name        for messages and seed names.
+     * @param source      image to send.
+     * @param options     the sender's options (the receiver's follow from its HELLO).
+     * @param destination the receiver's destination.
+     * @param streams     connections of the session.
+     * @return both directions (the replies of stream 0) and both ends' outcomes.
+     */
+    static Recording record(final String name, final Path source, final TransferOptions options,
+        final Path destination, final int streams)
+    {
         final AtomicReference<TransferStats> receiverStats = new AtomicReference<>();
         final AtomicReference<Throwable> receiverFailure = new AtomicReference<>();
         final TransferOptions receiverOptions = receiverOptions(options.helloOptions(), options.sessionId);
+        options.streams = streams;
+        final RecordingChannel[] channels = new RecordingChannel[streams];
         try (SourceImage image = SourceImage.open(source); ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -388,11 +441,13 @@ final class FuzzSessions
             receiver.start();
             TransferStats senderStats = null;
             RuntimeException senderFailure = null;
-            final RecordingChannel channel = new RecordingChannel(SocketChannel.open(server.getLocalAddress()));
+            for (int i = 0; i < streams; i++)
+            {
+                channels[i] = new RecordingChannel(SocketChannel.open(server.getLocalAddress()));
+            }
             try
             {
-                senderStats = new ImageSender(options).send(image.image(), null, new ByteChannel[] {channel},
-                    "receiver");
+                senderStats = new ImageSender(options).send(image.image(), null, channels, "receiver");
             }
             catch (final RuntimeException ex)
             {
@@ -400,14 +455,22 @@ final class FuzzSessions
             }
             finally
             {
-                channel.close();
+                for (final RecordingChannel channel : channels)
+                {
+                    channel.close();
+                }
             }
             receiver.join(JOIN_MS);
             if (receiver.isAlive())
             {
                 throw new AssertionError("receiver of session " + name + " did not finish");
             }
-            return new Recording(name, channel.sent(), channel.received(), senderStats, receiverStats.get(),
+            final List<byte[]> sent = new ArrayList<>();
+            for (final RecordingChannel channel : channels)
+            {
+                sent.add(channel.sent());
+            }
+            return new Recording(name, sent, channels[0].received(), senderStats, receiverStats.get(),
                 senderFailure, receiverFailure.get());
         }
         catch (final IOException ex)
@@ -419,6 +482,70 @@ final class FuzzSessions
             Thread.currentThread().interrupt();
             throw new AssertionError(ex);
         }
+    }
+
+    /**
+     * Record a multi-stream session into a destination the receiver creates.
+     *
+     * @param session which one.
+     * @param dir     where to put the images.
+     * @return every stream's bytes and both ends' outcomes.
+     */
+    static Recording recordStreams(final StreamsSession session, final Path dir)
+    {
+        final String name = session.name().toLowerCase();
+        final Path source = writeStreamsSource(session.kind, dir.resolve("streams-" + name + ".img"));
+        final TransferOptions options = senderOptions(session.kind);
+        options.resize = true;
+        options.sessionId = 0x5EED_1000L + 2 * session.ordinal() | options.sessionId & 1;
+        final Path destination = dir.resolve("dst-streams-" + name + ".img");
+        return record("streams-" + name.replace('_', '-'), source, options, destination, session.streams);
+    }
+
+    /**
+     * Write the source of a multi-stream session: a few pages in each 2 MiB slice (compressible ones for LZ4,
+     * copies across slices for DUP).
+     *
+     * @param kind which kind of session.
+     * @param path of the image.
+     * @return {@code path}.
+     */
+    static Path writeStreamsSource(final Session kind, final Path path)
+    {
+        TestImages.createSparse(path, STREAMS_PAGES * PAGE_SIZE);
+        switch (kind)
+        {
+            case LZ4:
+                for (long page = 100; page < 116; page++)
+                {
+                    writeBytes(path, page, compressible(page));
+                    writeBytes(path, page + 512, compressible(page + 512));
+                    writeBytes(path, page + 1024, compressible(page + 1024));
+                }
+                break;
+            case DUP:
+                TestImages.writePages(path, 10, 2, 5);
+                for (long page = 20; page < 24; page++)
+                {
+                    copyPage(path, 10, page);
+                    copyPage(path, 11, page + 600);
+                    copyPage(path, 10, page + 1100);
+                }
+                break;
+            case DEVICE_STATE:
+                TestImages.writePages(path, 0, 2, 5);
+                TestImages.writePages(path, STREAMS_PAGES - 2, 2, 5);
+                break;
+            default:
+                TestImages.writePages(path, 0, 2, 5);
+                TestImages.writePage(path, 511, 5);
+                TestImages.writePage(path, 512, 5);
+                TestImages.writePage(path, 1023, 5);
+                TestImages.writePage(path, 1024, 5);
+                TestImages.writePage(path, STREAMS_PAGES - 1, 5);
+                break;
+        }
+        return path;
     }
 
     /**

@@ -37,7 +37,7 @@ class ReceiverFuzzTest
     private static final long HEAP_BOUND = 16L << 20;
     /** Direct memory one execution may take: frame buffer, LZ4 and copy buffers, bitmaps of a small image. */
     private static final long DIRECT_BOUND = 24L << 20;
-    private static final String DESTINATION = "dst.img";
+    static final String DESTINATION = "dst.img";
 
     private static final FuzzStats STATS = new FuzzStats("receiver");
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -83,7 +83,7 @@ class ReceiverFuzzTest
         {
             throw STATS.finding("receive returned without verifying");
         }
-        checkDestination(input, failure == null);
+        checkDestination(STATS, dir, input, failure == null);
         if (!classesLoaded && heap > HEAP_BOUND + 2L * input.length || direct > DIRECT_BOUND)
         {
             throw STATS.finding("execution allocated heap=" + heap + " direct=" + direct + " for an input of " +
@@ -109,9 +109,23 @@ class ReceiverFuzzTest
     static TransferStats replay(final Path dir, final byte[] input)
     {
         final Path destination = dir.resolve(DESTINATION);
+        final InputChannel channel = new InputChannel(input);
+        return new ImageReceiver(prepare(destination, input)).receive(channel, "fuzzed sender", destination);
+    }
+
+    /**
+     * Reset the destination to the baseline (or remove it, so the receiver creates it, when the HELLO asks for
+     * RESIZE of a small image) and pick the receiver's settings from the HELLO.
+     *
+     * @param destination the receiver's destination.
+     * @param hello       the bytes the session starts with (its first HELLO).
+     * @return the receiver's options.
+     */
+    static TransferOptions prepare(final Path destination, final byte[] hello)
+    {
         FuzzSessions.writeBaseline(destination);
-        final long options = helloLong(input, HelloDescriptor.OPTIONS_OFFSET);
-        if (createsDestination(input))
+        final long options = helloLong(hello, HelloDescriptor.OPTIONS_OFFSET);
+        if (createsDestination(hello))
         {
             try
             {
@@ -123,13 +137,12 @@ class ReceiverFuzzTest
             }
         }
         final TransferOptions receiverOptions = FuzzSessions.receiverOptions(options,
-            helloLong(input, HelloDescriptor.SESSION_ID_OFFSET));
-        if (!createsDestination(input))
+            helloLong(hello, HelloDescriptor.SESSION_ID_OFFSET));
+        if (!createsDestination(hello))
         {
             receiverOptions.destinationHashes = FuzzSessions::baselineHashes;
         }
-        final InputChannel channel = new InputChannel(input);
-        return new ImageReceiver(receiverOptions).receive(channel, "fuzzed sender", destination);
+        return receiverOptions;
     }
 
     private static boolean createsDestination(final byte[] input)
@@ -139,8 +152,16 @@ class ReceiverFuzzTest
             pages > 0 && pages <= FuzzSessions.MAX_CREATED_PAGES;
     }
 
-    /** The destination is the only file, of the baseline's size, or of the size a valid HELLO announced. */
-    private static void checkDestination(final byte[] input, final boolean succeeded)
+    /**
+     * The destination is the only file (with its journal), of the baseline's size, or of the size a valid HELLO
+     * announced; anything else is a finding.
+     *
+     * @param stats     the fuzz target's counters.
+     * @param dir       the destination's directory.
+     * @param input     the bytes the session started with (its first HELLO).
+     * @param succeeded whether the receiver returned.
+     */
+    static void checkDestination(final FuzzStats stats, final Path dir, final byte[] input, final boolean succeeded)
     {
         final List<String> files;
         try (Stream<Path> list = Files.list(dir))
@@ -156,27 +177,27 @@ class ReceiverFuzzTest
         }
         if (files.size() > 1 || files.size() == 1 && !files.get(0).equals(DESTINATION))
         {
-            throw STATS.finding("files next to the destination: " + files);
+            throw stats.finding("files next to the destination: " + files);
         }
         final long announced = helloLong(input, HelloDescriptor.IMAGE_SIZE_OFFSET);
         final long size = files.isEmpty() ? -1 : dir.resolve(DESTINATION).toFile().length();
         final boolean created = createsDestination(input);
         if (succeeded && size != announced)
         {
-            throw STATS.finding("verified destination of " + size + " bytes, HELLO announced " + announced);
+            throw stats.finding("verified destination of " + size + " bytes, HELLO announced " + announced);
         }
         if (created && size != -1 && size != announced)
         {
-            throw STATS.finding("created destination of " + size + " bytes, HELLO announced " + announced);
+            throw stats.finding("created destination of " + size + " bytes, HELLO announced " + announced);
         }
         if (!created && size != FuzzSessions.IMAGE_SIZE)
         {
-            throw STATS.finding("existing destination changed size to " + size + " bytes (HELLO announced " +
+            throw stats.finding("existing destination changed size to " + size + " bytes (HELLO announced " +
                 announced + ", no resize)");
         }
     }
 
-    private static long helloLong(final byte[] input, final int offset)
+    static long helloLong(final byte[] input, final int offset)
     {
         return input.length >= offset + 8 ?
             ByteBuffer.wrap(input).order(ByteOrder.LITTLE_ENDIAN).getLong(offset) : 0;
