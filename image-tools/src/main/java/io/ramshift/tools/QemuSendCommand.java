@@ -56,7 +56,7 @@ final class QemuSendCommand implements Callable<Integer>
         options.tlsSender = tls.sender(address.getHostString());
         try (QemuSourceSession source = QemuSourceSession.open(qmp, qemu);
             SourceImage image = SourceImage.open(ram, options.ramLimit);
-            SocketChannel channel = SendCommand.connect(address))
+            SocketChannel channel = SendCommand.connect(address, options.ioTimeoutMs))
         {
             source.apply(options);
             final TransferStats stats;

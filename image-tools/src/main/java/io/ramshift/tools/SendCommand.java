@@ -127,7 +127,7 @@ final class SendCommand implements Callable<Integer>
             {
                 for (int i = 0; i < open.length; i++)
                 {
-                    open[i] = connect(address);
+                    open[i] = connect(address, options.ioTimeoutMs);
                 }
                 channels[0] = open[0];
                 return new ImageSender(options).send(source, bitmap, open, "receiver " + address);
@@ -170,17 +170,33 @@ final class SendCommand implements Callable<Integer>
         }
     }
 
-    static SocketChannel connect(final InetSocketAddress address)
+    static SocketChannel connect(final InetSocketAddress address, final long timeoutMs)
     {
+        SocketChannel channel = null;
         try
         {
-            final SocketChannel channel = SocketChannel.open(address);
+            channel = SocketChannel.open();
+            // bounded like every other wait: a link that is down somewhere between the hosts (no RST, no ICMP)
+            // would otherwise hold a connect for the kernel's SYN retries, about two minutes per attempt
+            channel.socket().connect(address, (int)Math.min(Integer.MAX_VALUE, Math.max(0, timeoutMs)));
             LoopbackMigration.configure(channel);
             return channel;
         }
         catch (final IOException ex)
         {
-            throw new TransferException("cannot connect to receiver " + address + ": " + ex.getMessage(), ex);
+            if (channel != null)
+            {
+                try
+                {
+                    channel.close();
+                }
+                catch (final IOException ignore)
+                {
+                    // the connect failed; nothing was sent
+                }
+            }
+            throw new TransferException("cannot connect to receiver " + address + " within " + timeoutMs + " ms: " +
+                ex.getMessage(), ex);
         }
     }
 }
