@@ -25,7 +25,7 @@ class ProtocolDescriptorTest
         assertEquals(1, ProtocolDescriptor.VERSION);
         assertEquals(4096, ProtocolDescriptor.DEFAULT_PAGE_SIZE);
         assertEquals(1024, ProtocolDescriptor.MAX_ERROR_MESSAGE_LENGTH);
-        assertEquals(255L, ProtocolDescriptor.KNOWN_OPTIONS);
+        assertEquals(0xEFFL, ProtocolDescriptor.KNOWN_OPTIONS);
         assertEquals(4, ProtocolDescriptor.RUN_COPY);
         assertEquals(8, ProtocolDescriptor.TYPE_DEST_SUMMARY);
         assertEquals(512, ProtocolDescriptor.DELTA_CHUNK_PAGES);
