@@ -64,6 +64,11 @@ class PostcopyMigrationTest
             receiver.prefetchedPages);
         assertIdentical(run.snapshot, dir.resolve("copy.ram"));
         assertIdentical(run.image, dir.resolve("copy.ram"));
+        System.out.println("DEBUG pagesAtSwitch=" + sender.pagesAtSwitch + " pushed=" + sender.pushedPages + " demands=" +
+            sender.demandedPages + " prefetched=" + sender.prefetchedPages + " faults=" + receiver.faults + " p50=" +
+            receiver.faultLatencyMicros.getValueAtPercentile(50) + " max=" + receiver.faultLatencyMicros.getMaxValue() +
+            " read=" + receiver.readerPagesRead + " dups=" + receiver.duplicatePages + " pushBps=" + sender.pushBytesPerSecond()
+            + " rounds=" + run.rounds.figures().size());
     }
 
     /** Both ends in one process with a fast writer (it does not converge) and checking readers. */
