@@ -64,8 +64,8 @@ final class LiveReport
         else
         {
             out.printf(Locale.ROOT, "live migration: %s, %d rounds, %s%n", sender.verified ? "VERIFIED" : "NOT VERIFIED",
-                rounds.figures().size(), rounds.forcedStop() ? "stop FORCED by a limit (did not converge)" :
-                "converged");
+                rounds.figures().size(), switched ? "switched to post-copy (" + rounds.switchReason() + ")" :
+                rounds.forcedStop() ? "stop FORCED by a limit (did not converge)" : "converged");
             out.printf(Locale.ROOT, "  %-6s %12s %14s %10s %16s%n", "round", "pages", "bytes", "seconds", "dirty pages/s");
             for (final RoundFigures r : rounds.figures())
             {
@@ -73,13 +73,13 @@ final class LiveReport
                     r.pages < 0 ? "bulk" : String.format(Locale.ROOT, "%,d", r.pages), r.bytes, r.nanos / 1e9,
                     r.dirtyRate);
             }
-            out.printf(Locale.ROOT, "  total %.3f s, downtime %.3f s (stop -> destination verified), %,d bytes on " +
-                "the wire (%.2f%% of the image); * = final round after the stop%n", total, downtime, wire,
-                100.0 * wire / sender.imageBytes);
+            out.printf(Locale.ROOT, "  total %.3f s, downtime %.3f s (stop -> %s), %,d bytes on " +
+                "the wire (%.2f%% of the image); * = %s%n", total, downtime,
+                switched ? "destination started" : "destination verified", wire, 100.0 * wire / sender.imageBytes,
+                switched ? "post-copy after the switch" : "final round after the stop");
             if (switched)
             {
-                out.println(PostcopyOptionsMixin.summary(sourcePostcopy, destinationPostcopy, sender.startNanos) +
-                    " (switch: " + rounds.switchReason() + "; downtime = stop -> switch)");
+                out.println(PostcopyOptionsMixin.summary(sourcePostcopy, destinationPostcopy, sender.startNanos));
             }
             if (rescan != null)
             {
