@@ -64,11 +64,63 @@ class PostcopyMigrationTest
             receiver.prefetchedPages);
         assertIdentical(run.snapshot, dir.resolve("copy.ram"));
         assertIdentical(run.image, dir.resolve("copy.ram"));
-        System.out.println("DEBUG pagesAtSwitch=" + sender.pagesAtSwitch + " pushed=" + sender.pushedPages + " demands=" +
-            sender.demandedPages + " prefetched=" + sender.prefetchedPages + " faults=" + receiver.faults + " p50=" +
-            receiver.faultLatencyMicros.getValueAtPercentile(50) + " max=" + receiver.faultLatencyMicros.getMaxValue() +
-            " read=" + receiver.readerPagesRead + " dups=" + receiver.duplicatePages + " pushBps=" + sender.pushBytesPerSecond()
-            + " rounds=" + run.rounds.figures().size());
+    }
+
+    @Test
+    void shouldPostcopyTheWholeImageInPurePostcopy()
+    {
+        final Run run = new Run(0, true);
+        run.migrate();
+
+        assertTrue(run.migration.senderStats().verified);
+        assertEquals("pure post-copy", run.rounds.switchReason());
+        assertEquals(1, run.rounds.figures().size(), "no bulk round: only the switch");
+        assertEquals(run.migration.senderStats().imagePages, run.migration.senderStats().postcopy.pagesAtSwitch);
+        assertEquals(0, run.migration.senderStats().dataPages, "no page went before the switch");
+        run.assertReadersSawTheSnapshot();
+        assertIdentical(run.snapshot, dir.resolve("copy.ram"));
+    }
+
+    @Test
+    void shouldSwitchRightAfterTheBulkRoundWithPostcopyAfterZero()
+    {
+        final Run run = new Run(0, false);
+        run.migrate();
+
+        assertTrue(run.migration.senderStats().verified);
+        assertEquals("round limit", run.rounds.switchReason());
+        assertEquals(2, run.rounds.figures().size(), "bulk round and the switch");
+        run.assertReadersSawTheSnapshot();
+        assertIdentical(run.snapshot, dir.resolve("copy.ram"));
+    }
+
+    @Test
+    void shouldSwitchEarlyWhenRoundsStopConverging()
+    {
+        final Run run = new Run(1_000, false);
+        run.migrate();
+
+        assertTrue(run.migration.senderStats().verified);
+        assertEquals("not converging", run.rounds.switchReason());
+        // the earliest stall is seen at round 3 (two rounds after round 1); the round limit (30) never came
+        assertTrue(run.rounds.figures().size() >= 4 && run.rounds.figures().size() <= 31,
+            "rounds: " + run.rounds.figures().size());
+        run.assertReadersSawTheSnapshot();
+        assertIdentical(run.snapshot, dir.resolve("copy.ram"));
+    }
+
+    @Test
+    void shouldSwitchOnRequest()
+    {
+        final Run run = new Run(1_000, false);
+        run.rounds.requestPostcopy();
+        run.migrate();
+
+        assertTrue(run.migration.senderStats().verified);
+        assertEquals("requested", run.rounds.switchReason());
+        assertEquals(2, run.rounds.figures().size(), "bulk round, then the switch at the first round boundary");
+        run.assertReadersSawTheSnapshot();
+        assertIdentical(run.snapshot, dir.resolve("copy.ram"));
     }
 
     /** Both ends in one process with a fast writer (it does not converge) and checking readers. */
