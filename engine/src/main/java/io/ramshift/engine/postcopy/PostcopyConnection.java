@@ -46,6 +46,15 @@ public final class PostcopyConnection
         }
     }
 
+    /** Close the socket when this session opened it (the framing stays with its owner). */
+    public void closeIfOwned()
+    {
+        if (owned)
+        {
+            abort();
+        }
+    }
+
     /** Release the framing, and the socket when this session opened it. */
     public void release()
     {

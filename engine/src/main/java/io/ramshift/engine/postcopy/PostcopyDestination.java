@@ -154,6 +154,11 @@ public final class PostcopyDestination
         catch (final RuntimeException ex)
         {
             image.fail(ex);
+            if (bulk != initial)
+            {
+                // a connection of a reconnect: nobody else closes it
+                bulk.release();
+            }
             throw ex;
         }
         finally

@@ -130,9 +130,13 @@ public final class ImageReceiver
             if ((helloOptions & (ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY |
                 ProtocolDescriptor.OPTION_POSTCOPY_RESUME)) != 0)
             {
-                final String message = "a post-copy priority or resume connection for a session this receiver " +
-                    "does not run: session=" + Long.toHexString(sessionId);
-                firstFrames.sendError(ProtocolDescriptor.ERROR_POSTCOPY_RESUME, message);
+                // a resume after this receiver gave up (window expired, restarted): the session is lost here
+                final boolean resume = (helloOptions & ProtocolDescriptor.OPTION_POSTCOPY_RESUME) != 0;
+                final String message = "a post-copy " + (resume ? "resume" : "priority connection") + " for a " +
+                    "session this receiver does not run (its reconnect window expired, or the receiver restarted): " +
+                    "session=" + Long.toHexString(sessionId);
+                firstFrames.sendError(resume ? ProtocolDescriptor.ERROR_POSTCOPY_LINK_LOST :
+                    ProtocolDescriptor.ERROR_POSTCOPY_RESUME, message);
                 throw new TransferException(message);
             }
             if (postcopy && (streamCount != 1 || server == null || withDeviceState || delta ||

@@ -38,6 +38,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     private FrameChannel frames;
     private java.nio.channels.ByteChannel channel;
     private io.ramshift.engine.postcopy.PostcopyFigures postcopyFigures;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyBulk;
     private final TransferOptions options;
     private final long sessionId;
     private final int streamIndex;
@@ -297,6 +298,11 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             writer.addCounters(stats);
             stats.bytesSent = frames.bytesWritten();
             stats.bytesReceived = frames.bytesRead();
+            if (postcopyBulk != null)
+            {
+                // a bulk connection opened by a post-copy reconnect belongs to this stream
+                postcopyBulk.closeIfOwned();
+            }
             if (postcopyFigures != null)
             {
                 stats.bytesSent += postcopyFigures.retiredBytesWritten;
@@ -592,6 +598,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         final io.ramshift.engine.postcopy.PostcopyConnection last = source.run(
             new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames, false));
         frames = last.frames();
+        postcopyBulk = last;
         final long start = System.nanoTime();
         for (int w = 0, n = pending.wordCount(); w < n; w++)
         {
