@@ -4,6 +4,7 @@ import io.ramshift.engine.transfer.FrameChannel;
 
 import java.io.IOException;
 import java.nio.channels.Channel;
+import java.nio.channels.SocketChannel;
 
 /**
  * One connection of a post-copy session: the socket and its framing. Closing the socket is how one thread breaks
@@ -33,8 +34,38 @@ public final class PostcopyConnection
         return frames;
     }
 
-    /** Close the socket at once (the link is treated as dropped); any thread blocked on it fails. */
-    public void abort()
+    /**
+     * Break the link at once without closing the socket: both directions are shut down, so a thread blocked on it
+     * (in a selector, or in a blocking read or write) wakes and fails. Closing instead would cancel the socket's
+     * selection key, and a thread waiting in that selector would sleep until its idle timeout.
+     */
+    public void shutdown()
+    {
+        if (socket instanceof SocketChannel)
+        {
+            final SocketChannel channel = (SocketChannel)socket;
+            try
+            {
+                channel.shutdownInput();
+            }
+            catch (final IOException ignore)
+            {
+                // not connected any more: nothing to wake
+            }
+            try
+            {
+                channel.shutdownOutput();
+            }
+            catch (final IOException ignore)
+            {
+                // not connected any more: nothing to wake
+            }
+            return;
+        }
+        close();
+    }
+
+    private void close()
     {
         try
         {
@@ -51,7 +82,7 @@ public final class PostcopyConnection
     {
         if (owned)
         {
-            abort();
+            close();
         }
     }
 
@@ -61,7 +92,7 @@ public final class PostcopyConnection
         frames.close();
         if (owned)
         {
-            abort();
+            close();
         }
     }
 }

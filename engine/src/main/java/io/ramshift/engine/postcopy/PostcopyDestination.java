@@ -168,6 +168,8 @@ public final class PostcopyDestination
             final PostcopyConnection last = priority;
             if (last != null)
             {
+                last.shutdown();
+                joinPriority();
                 retire(last);
                 priority = null;
             }
@@ -445,12 +447,12 @@ public final class PostcopyDestination
         final PostcopyConnection b = bulk;
         if (b != null)
         {
-            b.abort();
+            b.shutdown();
         }
         final PostcopyConnection p = priority;
         if (p != null)
         {
-            p.abort();
+            p.shutdown();
         }
     }
 
@@ -520,7 +522,7 @@ public final class PostcopyDestination
                 last = ex;
                 if (fresh != null)
                 {
-                    fresh.abort();
+                    fresh.release();
                 }
             }
         }

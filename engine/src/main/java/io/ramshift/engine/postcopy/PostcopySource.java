@@ -173,11 +173,14 @@ public final class PostcopySource
             final PostcopyConnection last = priority;
             if (last != null)
             {
-                last.abort();
+                last.shutdown();
+            }
+            joinPriority();
+            if (last != null)
+            {
                 retire(last);
                 priority = null;
             }
-            joinPriority();
             figures.pushedPages = pushed.get();
             figures.demandedPages = demands.get();
             figures.prefetchedPages = prefetched.get();
@@ -519,12 +522,12 @@ public final class PostcopySource
         final PostcopyConnection b = bulk;
         if (b != null)
         {
-            b.abort();
+            b.shutdown();
         }
         final PostcopyConnection p = priority;
         if (p != null)
         {
-            p.abort();
+            p.shutdown();
         }
         wakePusher();
     }
@@ -572,7 +575,7 @@ public final class PostcopySource
                 last = ex;
                 if (fresh != null)
                 {
-                    fresh.abort();
+                    fresh.release();
                 }
             }
             try

@@ -389,7 +389,7 @@ public final class ImageReceiver
         {
             if (postcopyConnection != null)
             {
-                postcopyConnection.abort();
+                postcopyConnection.closeIfOwned();
                 postcopyConnection = null;
             }
             if (readView != null)
