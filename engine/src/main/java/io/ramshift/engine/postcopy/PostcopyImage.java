@@ -210,6 +210,20 @@ public final class PostcopyImage
     }
 
     /**
+     * Block until every page is current (or the session failed for good: then it throws).
+     */
+    public void awaitComplete()
+    {
+        while (!awaitComplete(Long.MAX_VALUE / 2_000_000L))
+        {
+            if (Thread.currentThread().isInterrupted())
+            {
+                throw new TransferException("interrupted while waiting for the image: missing=" + missing.get());
+            }
+        }
+    }
+
+    /**
      * Block until every page is current.
      *
      * @param timeoutMs longest wait.

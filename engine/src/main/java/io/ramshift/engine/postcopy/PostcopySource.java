@@ -66,6 +66,7 @@ public final class PostcopySource
     private final ByteBuffer pushBytes;
     private final PostcopyPagesFlyweight pushPages = new PostcopyPagesFlyweight();
     private final UnsafeBuffer pageView = new UnsafeBuffer(0, 0);
+    private final long[] picked;
     private volatile AtomicPageBitmap sent;
     private volatile AtomicPageBitmap acked;
     private volatile long jumpTo = -1;
@@ -105,6 +106,7 @@ public final class PostcopySource
         this.pushBytes = BufferUtil.allocateDirectAligned(
             PostcopyPagesDescriptor.frameLength(framePages, framePages, PAGE_SIZE), 4096);
         this.pushFrame = new UnsafeBuffer(pushBytes);
+        this.picked = new long[framePages];
         this.sent = notPending();
         this.acked = notPending();
     }
@@ -255,13 +257,10 @@ public final class PostcopySource
     /** Claim up to a frame of pages not sent yet, in push order, and encode them. */
     private int fillPushFrame()
     {
-        final int max = Math.max(1, Math.min(settings.pushFramePages, ProtocolDescriptor.MAX_POSTCOPY_PAGES));
+        final int max = picked.length;
         final AtomicPageBitmap claim = sent;
         int entries = 0;
-        pushPages.wrap(pushFrame, 0);
-        pushPages.start(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH);
         long page;
-        final long[] picked = pickBuffer(max);
         while (entries < max && (page = nextPushPage(claim)) >= 0)
         {
             picked[entries++] = page;
@@ -270,6 +269,8 @@ public final class PostcopySource
         {
             return 0;
         }
+        pushPages.wrap(pushFrame, 0);
+        pushPages.start(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH);
         int data = 0;
         final int dataBase = PostcopyPagesDescriptor.ENTRIES_OFFSET + entries * PostcopyPagesDescriptor.ENTRY_LENGTH;
         for (int i = 0; i < entries; i++)
@@ -291,17 +292,6 @@ public final class PostcopySource
         pushBytes.limit(pushPages.frameLength()).position(0);
         pushed.addAndGet(entries);
         return entries;
-    }
-
-    private long[] picked;
-
-    private long[] pickBuffer(final int max)
-    {
-        if (picked == null || picked.length < max)
-        {
-            picked = new long[max];
-        }
-        return picked;
     }
 
     private long nextPushPage(final AtomicPageBitmap claim)
@@ -599,12 +589,13 @@ public final class PostcopySource
     private void readMissing(final FrameChannel frames)
     {
         final AtomicPageBitmap missing = new AtomicPageBitmap(pageCount);
-        final long total = readBitmap(frames, ProtocolDescriptor.TYPE_POSTCOPY_MISSING, missing, pageCount);
+        readBitmap(frames, ProtocolDescriptor.TYPE_POSTCOPY_MISSING, missing, pageCount);
         final AtomicPageBitmap nowSent = new AtomicPageBitmap(pageCount);
         final AtomicPageBitmap nowAcked = new AtomicPageBitmap(pageCount);
         long missingPending = 0;
         for (int w = 0, n = missing.wordCount(); w < n; w++)
         {
+            // only pages of the switch can be missing; anything else the receiver names is ignored
             final long lacks = missing.word(w) & pending.word(w);
             missingPending += Long.bitCount(lacks);
             nowSent.putWord(w, ~lacks);
@@ -612,13 +603,9 @@ public final class PostcopySource
         }
         sent = nowSent;
         acked = nowAcked;
-        ackedCount.set(this.total - missingPending);
+        ackedCount.set(total - missingPending);
         hotIndex = 0;
         cursor = 0;
-        if (total < 0)
-        {
-            throw new LayoutException("bad missing total: " + total);
-        }
     }
 
     /**
