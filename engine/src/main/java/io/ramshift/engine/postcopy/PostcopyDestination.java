@@ -95,10 +95,12 @@ public final class PostcopyDestination
     /**
      * Run post-copy to its end. The first POSTCOPY_PENDING chunk is in the bulk connection's frame buffer.
      *
-     * @param initial the bulk connection.
+     * @param initial  the bulk connection.
+     * @param accepted the priority connection accepted when the session began, or null to accept it now; this
+     *                 phase owns it.
      * @return the bulk connection in use at the end, END in its frame buffer.
      */
-    public PostcopyConnection run(final PostcopyConnection initial)
+    public PostcopyConnection run(final PostcopyConnection initial, final PostcopyConnection accepted)
     {
         bulk = initial;
         final AtomicPageBitmap pending = new AtomicPageBitmap(pageCount);
@@ -117,7 +119,8 @@ public final class PostcopyDestination
         {
             try
             {
-                startPriority(acceptor.accept(ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY,
+                startPriority(accepted != null ? accepted : acceptor.accept(
+                    ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY,
                     System.nanoTime() + settings.reconnectWindowMs * 1_000_000L, true));
             }
             catch (final TransferException ex)

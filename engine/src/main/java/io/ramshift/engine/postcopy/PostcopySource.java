@@ -130,10 +130,12 @@ public final class PostcopySource
     /**
      * Run the post-copy phase to its end: every page acknowledged.
      *
-     * @param initial the bulk connection, after the pre-copy rounds were written.
+     * @param initial  the bulk connection, after the pre-copy rounds were written.
+     * @param opened the priority connection opened when the session began (so the first demand does not wait
+     *                 for a connection and its handshakes), or null to open it now; this phase owns it.
      * @return the bulk connection in use at the end (another one after a reconnect), for END and RESULT.
      */
-    public PostcopyConnection run(final PostcopyConnection initial)
+    public PostcopyConnection run(final PostcopyConnection initial, final PostcopyConnection opened)
     {
         figures.switchNanos = System.nanoTime();
         figures.pagesAtSwitch = total;
@@ -142,7 +144,14 @@ public final class PostcopySource
         sendBitmap(bulk.frames(), ProtocolDescriptor.TYPE_POSTCOPY_PENDING, pending, total);
         try
         {
-            openPriority(false);
+            if (opened != null)
+            {
+                startPriority(opened);
+            }
+            else
+            {
+                openPriority(false);
+            }
         }
         catch (final TransferException ex)
         {
@@ -336,7 +345,11 @@ public final class PostcopySource
     {
         final long extra = ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY |
             (resume ? ProtocolDescriptor.OPTION_POSTCOPY_RESUME : 0);
-        final PostcopyConnection connection = link.open(extra, true);
+        startPriority(link.open(extra, true));
+    }
+
+    private void startPriority(final PostcopyConnection connection)
+    {
         priority = connection;
         linkDown = false;
         final Thread thread = new Thread(() -> servePriority(connection), "ramshift-postcopy-priority");

@@ -36,6 +36,7 @@ public final class ImageReceiver
     private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
     private final ResultFlyweight result = new ResultFlyweight();
     private io.ramshift.engine.postcopy.PostcopyConnection postcopyConnection;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyPriority;
 
     /**
      * @param options receiver-side settings (resize, noSync).
@@ -226,10 +227,14 @@ public final class ImageReceiver
             if (postcopy)
             {
                 postcopyFigures = new io.ramshift.engine.postcopy.PostcopyFigures();
+                final SessionAcceptor acceptor = new SessionAcceptor(server, sessionId, imageSize, helloOptions,
+                    file.state());
+                // the sender opens its priority connection right after HELLO_ACK, so the switch finds it ready
+                postcopyPriority = acceptor.accept(ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY,
+                    System.nanoTime() + options.streamAcceptTimeoutMs * 1_000_000L, true);
                 receivers[0].postcopy(new io.ramshift.engine.postcopy.PostcopyDestination(
                     options.postcopy != null ? options.postcopy : new io.ramshift.engine.postcopy.PostcopySettings(),
-                    new SessionAcceptor(server, sessionId, imageSize, helloOptions, file.state()), readView, file,
-                    ledger, received, postcopyFigures), firstChannel);
+                    acceptor, readView, file, ledger, received, postcopyFigures), firstChannel, postcopyPriority);
             }
             try
             {
@@ -237,6 +242,11 @@ public final class ImageReceiver
             }
             finally
             {
+                if (postcopy)
+                {
+                    // taken over by the post-copy phase, or released here when the session did not switch
+                    postcopyPriority = receivers[0].unusedPriority();
+                }
                 if (postcopy && receivers[0].postcopyConnection() != null)
                 {
                     // RESULT goes on the connection in use; it is closed with the session
@@ -391,6 +401,11 @@ public final class ImageReceiver
             {
                 postcopyConnection.closeIfOwned();
                 postcopyConnection = null;
+            }
+            if (postcopyPriority != null)
+            {
+                postcopyPriority.release();
+                postcopyPriority = null;
             }
             if (readView != null)
             {

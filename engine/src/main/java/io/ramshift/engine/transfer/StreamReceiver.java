@@ -30,6 +30,7 @@ final class StreamReceiver implements Runnable
     private io.ramshift.engine.postcopy.PostcopyDestination postcopy;
     private java.nio.channels.ByteChannel channel;
     private io.ramshift.engine.postcopy.PostcopyConnection postcopyConnection;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyPriority;
     private final DestinationFile file;
     private final AtomicPageBitmap received;
     private final long pageCount;
@@ -88,10 +89,17 @@ final class StreamReceiver implements Runnable
      * @param socket      the connection under the stream's frames.
      */
     void postcopy(final io.ramshift.engine.postcopy.PostcopyDestination destination,
-        final java.nio.channels.ByteChannel socket)
+        final java.nio.channels.ByteChannel socket, final io.ramshift.engine.postcopy.PostcopyConnection priority)
     {
         this.postcopy = destination;
         this.channel = socket;
+        this.postcopyPriority = priority;
+    }
+
+    /** @return the priority connection accepted at the start when no switch took it over, else null. */
+    io.ramshift.engine.postcopy.PostcopyConnection unusedPriority()
+    {
+        return postcopyPriority;
     }
 
     /** @return the bulk connection in use after post-copy (another one after a reconnect), or null. */
@@ -158,8 +166,10 @@ final class StreamReceiver implements Runnable
                 {
                     throw new LayoutException("POSTCOPY_PENDING in a session without the POSTCOPY option");
                 }
+                final io.ramshift.engine.postcopy.PostcopyConnection priority = postcopyPriority;
+                postcopyPriority = null;
                 postcopyConnection = postcopy.run(new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames,
-                    false));
+                    false), priority);
                 frames = postcopyConnection.frames();
                 // every page's last content is in the ledger now, post-copy pages included
                 digest.reset();

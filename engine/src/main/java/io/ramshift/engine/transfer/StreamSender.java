@@ -39,6 +39,7 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     private java.nio.channels.ByteChannel channel;
     private io.ramshift.engine.postcopy.PostcopyFigures postcopyFigures;
     private io.ramshift.engine.postcopy.PostcopyConnection postcopyBulk;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyPriority;
     private final TransferOptions options;
     private final long sessionId;
     private final int streamIndex;
@@ -205,6 +206,11 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             helloAck.wrap(frames.in(), 0);
             helloAck.validate(sessionId);
             destinationState = helloAck.destinationState();
+            if (options.postcopy != null && options.live != null)
+            {
+                // the priority connection is set up now (TLS and key included), not when the first demand waits
+                postcopyPriority = openPostcopyConnection(ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY, true);
+            }
             extents = options.delta ? null : resolveExtents();
             PageHashLedger source = null;
             if (options.delta)
@@ -298,6 +304,11 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             writer.addCounters(stats);
             stats.bytesSent = frames.bytesWritten();
             stats.bytesReceived = frames.bytesRead();
+            if (postcopyPriority != null)
+            {
+                // the session ended without a switch
+                postcopyPriority.release();
+            }
             if (postcopyBulk != null)
             {
                 // a bulk connection opened by a post-copy reconnect belongs to this stream
@@ -595,8 +606,10 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         postcopyFigures = new io.ramshift.engine.postcopy.PostcopyFigures();
         final io.ramshift.engine.postcopy.PostcopySource source = new io.ramshift.engine.postcopy.PostcopySource(
             image, pending, hot, hotCount, options.postcopy, this::openPostcopyConnection, postcopyFigures);
+        final io.ramshift.engine.postcopy.PostcopyConnection priority = postcopyPriority;
+        postcopyPriority = null;
         final io.ramshift.engine.postcopy.PostcopyConnection last = source.run(
-            new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames, false));
+            new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames, false), priority);
         frames = last.frames();
         postcopyBulk = last;
         final long start = System.nanoTime();

@@ -108,6 +108,19 @@ class PostcopyMigrationTest
         assertIdentical(run.snapshot, dir.resolve("copy.ram"));
     }
 
+    @Test
+    void shouldEndWithAFinalRoundAndNoSwitchWhenTheRoundsConverge()
+    {
+        final Run run = new Run(5, false, 500, 1_000_000_000L);
+        run.migrate();
+
+        assertTrue(run.migration.senderStats().verified);
+        assertFalse(run.rounds.switchedToPostcopy());
+        assertNull(run.migration.senderStats().postcopy);
+        assertNull(run.readers.get(), "no switch: no readers");
+        assertIdentical(run.image, dir.resolve("copy.ram"));
+    }
+
     /** Both ends in one process with a fast writer (it does not converge) and checking readers. */
     private final class Run
     {
@@ -124,13 +137,18 @@ class PostcopyMigrationTest
 
         Run(final int afterRounds, final boolean fromStart)
         {
+            this(afterRounds, fromStart, 400_000, -1L);
+        }
+
+        Run(final int afterRounds, final boolean fromStart, final double pagesPerSecond, final long downtimeNanos)
+        {
             image = generate();
             snapshot = dir.resolve("snapshot.ram");
             writable = MappedImage.open(image, true, MappedImage.DEFAULT_CHUNK_SIZE);
             final DirtyPageBitmap dirty = new DirtyPageBitmap(writable.pageCount());
             workload = new PageWriterWorkload(new GuestMemory(writable, dirty), null, 0, writable.pageCount(),
-                400_000, 2);
-            rounds = new LiveRounds(new BitmapDirtySource(dirty, null), -1L, 30, 20_000_000_000L, () ->
+                pagesPerSecond, 2);
+            rounds = new LiveRounds(new BitmapDirtySource(dirty, null), downtimeNanos, 30, 20_000_000_000L, () ->
             {
                 workload.stop();
                 copySnapshot();
@@ -183,6 +201,10 @@ class PostcopyMigrationTest
                     r.close();
                 }
                 writable.close();
+                if (snapshotView != null)
+                {
+                    snapshotView.close();
+                }
             }
         }
 
@@ -191,7 +213,6 @@ class PostcopyMigrationTest
             assertNull(readers.get().failure());
             assertNull(mismatch.get());
             assertTrue(checked.get() > 0, "readers read during post-copy");
-            snapshotView.close();
         }
     }
 

@@ -55,8 +55,8 @@ class PostcopyHostileSourceTest
     {
         try (Script script = new Script())
         {
-            script.pendingAll();
             script.connectPriority();
+            script.pendingAll();
             // page 1 as a demand reply (content 11), acknowledged, then pushed again with other bytes (content 99)
             script.priority.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, 1, 11));
             script.awaitAcked(1);
@@ -93,8 +93,8 @@ class PostcopyHostileSourceTest
     {
         try (Script script = new Script())
         {
-            script.pendingAll();
             script.connectPriority();
+            script.pendingAll();
             script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, PAGES, 1));
             final PeerErrorException refused = assertThrows(PeerErrorException.class,
                 () -> script.bulk.readFrame("an answer"));
@@ -111,6 +111,7 @@ class PostcopyHostileSourceTest
     {
         try (Script script = new Script())
         {
+            script.connectPriority();
             script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, 0, 1));
             assertThrows(PeerErrorException.class, () -> script.bulk.readFrame("an answer"));
             script.join();
@@ -124,8 +125,8 @@ class PostcopyHostileSourceTest
     {
         try (Script script = new Script())
         {
-            script.pendingAll();
             script.connectPriority();
+            script.pendingAll();
             script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, 0, 1));
             assertThrows(PeerErrorException.class, () -> script.bulk.readFrame("an answer"));
             script.join();
