@@ -20,12 +20,18 @@ final class LiveReport
     }
 
     static void print(final CommandSpec spec, final boolean json, final LiveRounds rounds, final TransferStats sender,
-        final long commandStartNanos, final HashRescanDirtySource rescan)
+        final TransferStats receiver, final long commandStartNanos, final HashRescanDirtySource rescan)
     {
+        final io.ramshift.engine.postcopy.PostcopyFigures sourcePostcopy = sender.postcopy;
+        final io.ramshift.engine.postcopy.PostcopyFigures destinationPostcopy = receiver == null ? null :
+            receiver.postcopy;
+        final boolean switched = rounds.switchedToPostcopy() && sourcePostcopy != null;
         final double rescanSecondsPerGiB = rescan == null || rescan.rescanBytes() == 0 ? -1 :
             rescan.rescanNanos() / 1e9 / (rescan.rescanBytes() / (double)(1L << 30));
         final PrintWriter out = spec.commandLine().getOut();
-        final double downtime = (sender.endNanos - rounds.stopNanos()) / 1e9;
+        // post-copy: the guest is down from the stop until the destination starts (the switch), not until verified
+        final double downtime = (switched ? (destinationPostcopy != null ? destinationPostcopy.switchNanos :
+            sourcePostcopy.switchNanos) - rounds.stopNanos() : sender.endNanos - rounds.stopNanos()) / 1e9;
         final double total = sender.seconds();
         final long wire = sender.bytesSent + sender.bytesReceived;
         if (json)
@@ -37,7 +43,7 @@ final class LiveReport
                     .field("round", r.round).field("pages", r.pages).field("bytes", r.bytes)
                     .field("seconds", r.nanos / 1e9).field("dirtyPagesPerSecond", r.dirtyRate).field("final", r.last));
             }
-            out.println(new JsonWriter()
+            final JsonWriter object = new JsonWriter()
                 .field("verified", sender.verified)
                 .field("totalSeconds", total)
                 .field("downtimeSeconds", downtime)
@@ -46,13 +52,20 @@ final class LiveReport
                 .field("bytesOnWire", wire)
                 .field("commandSeconds", (System.nanoTime() - commandStartNanos) / 1e9)
                 .field("rescanSecondsPerGiB", rescanSecondsPerGiB)
-                .array("roundFigures", list));
+                .array("roundFigures", list);
+            if (switched)
+            {
+                object.field("switchReason", rounds.switchReason());
+                object.object("postcopy", PostcopyOptionsMixin.json(sourcePostcopy, destinationPostcopy,
+                    sender.startNanos));
+            }
+            out.println(object);
         }
         else
         {
             out.printf(Locale.ROOT, "live migration: %s, %d rounds, %s%n", sender.verified ? "VERIFIED" : "NOT VERIFIED",
-                rounds.figures().size(), rounds.forcedStop() ? "stop FORCED by a limit (did not converge)" :
-                "converged");
+                rounds.figures().size(), switched ? "switched to post-copy (" + rounds.switchReason() + ")" :
+                rounds.forcedStop() ? "stop FORCED by a limit (did not converge)" : "converged");
             out.printf(Locale.ROOT, "  %-6s %12s %14s %10s %16s%n", "round", "pages", "bytes", "seconds", "dirty pages/s");
             for (final RoundFigures r : rounds.figures())
             {
@@ -60,9 +73,14 @@ final class LiveReport
                     r.pages < 0 ? "bulk" : String.format(Locale.ROOT, "%,d", r.pages), r.bytes, r.nanos / 1e9,
                     r.dirtyRate);
             }
-            out.printf(Locale.ROOT, "  total %.3f s, downtime %.3f s (stop -> destination verified), %,d bytes on " +
-                "the wire (%.2f%% of the image); * = final round after the stop%n", total, downtime, wire,
-                100.0 * wire / sender.imageBytes);
+            out.printf(Locale.ROOT, "  total %.3f s, downtime %.3f s (stop -> %s), %,d bytes on " +
+                "the wire (%.2f%% of the image); * = %s%n", total, downtime,
+                switched ? "destination started" : "destination verified", wire, 100.0 * wire / sender.imageBytes,
+                switched ? "post-copy after the switch" : "final round after the stop");
+            if (switched)
+            {
+                out.println(PostcopyOptionsMixin.summary(sourcePostcopy, destinationPostcopy, sender.startNanos));
+            }
             if (rescan != null)
             {
                 out.printf(Locale.ROOT, "  hash rescan of the pages sent: %,d bytes in %.3f s over all rounds (%.3f s per GiB)%n",

@@ -92,11 +92,12 @@ final class LiveSession implements AutoCloseable
      * report when asked.
      */
     void finish(final CommandSpec spec, final LiveOptionsMixin live, final TransferOptionsMixin transfer,
-        final TransferMonitor monitor, final TransferStats stats, final long startNanos, final String title)
+        final TransferMonitor monitor, final TransferStats stats, final TransferStats receiver, final long startNanos,
+        final String title)
     {
         close();
         LiveOptionsMixin.runCommand("complete command", live.completeCommand);
-        LiveReport.print(spec, transfer.json, rounds, stats, startNanos,
+        LiveReport.print(spec, transfer.json, rounds, stats, receiver, startNanos,
             source instanceof HashRescanDirtySource ? (HashRescanDirtySource)source : null);
         if (transfer.report != null)
         {

@@ -45,6 +45,9 @@ final class MigrateCommand implements Callable<Integer>
     @Mixin
     LiveOptionsMixin live;
 
+    @Mixin
+    PostcopyOptionsMixin postcopy;
+
     public Integer call()
     {
         final long start = System.nanoTime();
@@ -60,12 +63,26 @@ final class MigrateCommand implements Callable<Integer>
             {
                 options.live = session.rounds();
             }
+            postcopy.applySender(options, session == null ? null : session.rounds(), live.live);
+            if (postcopy.enabled())
+            {
+                postcopy.applyReceiver(options);
+            }
             final LoopbackMigration migration = new LoopbackMigration(options);
-            migration.migrate(source, freeBitmap, destination);
+            try
+            {
+                migration.migrate(source, freeBitmap, destination);
+            }
+            finally
+            {
+                postcopy.finishReaders();
+                postcopy.close();
+            }
             monitor.close();
             if (session != null)
             {
-                session.finish(spec, live, transfer, monitor, migration.senderStats(), start,
+                session.finish(spec, live, transfer, monitor, migration.senderStats(), migration.receiverStats(),
+                    start,
                     "ramshift migrate --live " + source);
                 return 0;
             }

@@ -58,6 +58,9 @@ final class ReceiveCommand implements Callable<Integer>
     @Mixin
     TlsOptionsMixin tls;
 
+    @Mixin
+    PostcopyOptionsMixin postcopy;
+
     private TransferStats receiveWithRetries(final ServerSocketChannel server,
         final io.ramshift.engine.transfer.TransferOptions options)
     {
@@ -134,6 +137,7 @@ final class ReceiveCommand implements Callable<Integer>
         final io.ramshift.engine.transfer.TransferOptions options = transfer.toOptions();
         options.tlsReceiver = tls.receiver();
         options.checkpointBytes = ByteSizeParser.parse(checkpointEvery);
+        postcopy.applyReceiver(options);
         try (ServerSocketChannel server = ServerSocketChannel.open())
         {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -142,7 +146,15 @@ final class ReceiveCommand implements Callable<Integer>
             spec.commandLine().getErr().println("ramshift receive: listening on " + server.getLocalAddress() +
                 ", writing " + out + (options.tlsReceiver == null ? "" : ", " + options.tlsReceiver));
             spec.commandLine().getErr().flush();
-            stats = receiveWithRetries(server, options);
+            try
+            {
+                stats = receiveWithRetries(server, options);
+            }
+            finally
+            {
+                postcopy.finishReaders();
+                postcopy.close();
+            }
         }
         catch (final IOException ex)
         {
@@ -150,12 +162,22 @@ final class ReceiveCommand implements Callable<Integer>
         }
         if (transfer.json)
         {
-            spec.commandLine().getOut().println(TransferSummary.json(stats));
+            final JsonWriter json = TransferSummary.json(stats);
+            if (stats.postcopy != null)
+            {
+                json.object("postcopy", PostcopyOptionsMixin.json(null, stats.postcopy, stats.startNanos));
+            }
+            spec.commandLine().getOut().println(json);
         }
         else
         {
             TransferSummary.print(spec.commandLine().getOut(), "received into " + out, stats,
                 stats.bytesSent + stats.bytesReceived);
+            if (stats.postcopy != null)
+            {
+                spec.commandLine().getOut().println(PostcopyOptionsMixin.summary(null, stats.postcopy,
+                    stats.startNanos));
+            }
         }
         return 0;
     }

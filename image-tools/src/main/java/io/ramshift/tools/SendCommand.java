@@ -56,6 +56,9 @@ final class SendCommand implements Callable<Integer>
     @Mixin
     LiveOptionsMixin live;
 
+    @Mixin
+    PostcopyOptionsMixin postcopy;
+
     public Integer call()
     {
         final InetSocketAddress address = HostPort.parse(to, null, spec.commandLine());
@@ -73,14 +76,26 @@ final class SendCommand implements Callable<Integer>
             {
                 options.live = session.rounds();
             }
+            postcopy.applySender(options, session == null ? null : session.rounds(), live.live);
+            if (options.postcopy != null)
+            {
+                options.postcopy.connector = () -> connect(address, options.ioTimeoutMs);
+            }
             SourceReport.describe(spec, source.describe());
             final FreePageBitmap bitmap = freeBitmap == null ? null :
                 FreePageBitmap.load(freeBitmap, source.image().pageCount());
-            stats = sendWithRetries(options, source, bitmap, channels, address);
+            try
+            {
+                stats = sendWithRetries(options, source, bitmap, channels, address);
+            }
+            finally
+            {
+                postcopy.close();
+            }
             monitor.close();
             if (session != null)
             {
-                session.finish(spec, live, transfer, monitor, stats, start, "ramshift send --live " + image);
+                session.finish(spec, live, transfer, monitor, stats, null, start, "ramshift send --live " + image);
                 return 0;
             }
             if (transfer.stats && !transfer.json)

@@ -58,6 +58,18 @@ public final class ProtocolDescriptor
     public static final int TYPE_AUTH_PROOF = 12;
     /** Resume: the sender's source identity, the receiver's durable-page map (see {@link ResumeDescriptor}). */
     public static final int TYPE_RESUME = 13;
+    /** Frame type: post-copy switch, sender → receiver (bulk): a chunk of the bitmap of pages not current there. */
+    public static final int TYPE_POSTCOPY_PENDING = 14;
+    /** Frame type: post-copy, sender → receiver: pages pushed (bulk) or answering a demand (priority). */
+    public static final int TYPE_POSTCOPY_PAGES = 15;
+    /** Frame type: post-copy, receiver → sender (priority): a reader waits for this page. */
+    public static final int TYPE_POSTCOPY_DEMAND = 16;
+    /** Frame type: post-copy, receiver → sender (priority): runs of pages applied since the last ACK. */
+    public static final int TYPE_POSTCOPY_ACK = 17;
+    /** Frame type: post-copy resume, receiver → sender (bulk): a chunk of the bitmap of pages still missing. */
+    public static final int TYPE_POSTCOPY_MISSING = 18;
+    /** Frame type: post-copy, sender → receiver (priority): every page was acknowledged; the connection ends. */
+    public static final int TYPE_POSTCOPY_DONE = 19;
 
     /** Payload encoding: page bytes as they are. */
     public static final int ENCODING_RAW = 1;
@@ -92,9 +104,17 @@ public final class ProtocolDescriptor
     public static final long OPTION_AUTH = 1L << 7;
     /** Resume: a RESUME exchange on stream 0 follows HELLO_ACK; pages the destination holds durably are skipped. */
     public static final long OPTION_RESUME = 1L << 8;
+    /** HELLO option: a live session that may switch to post-copy (single stream; the receiver keeps listening for
+     * the priority connection and for reconnects). */
+    public static final long OPTION_POSTCOPY = 1L << 9;
+    /** HELLO option: this connection is the priority connection (demands, replies, acks) of a post-copy session. */
+    public static final long OPTION_POSTCOPY_PRIORITY = 1L << 10;
+    /** HELLO option: this connection resumes a post-copy session after the link dropped (same session id). */
+    public static final long OPTION_POSTCOPY_RESUME = 1L << 11;
     /** Every option bit v1 knows; others are refused. */
     public static final long KNOWN_OPTIONS = OPTION_RESIZE | OPTION_NO_SYNC | OPTION_LZ4 | OPTION_DUP | OPTION_LIVE |
-        OPTION_DEVICE_STATE | OPTION_DELTA | OPTION_AUTH | OPTION_RESUME;
+        OPTION_DEVICE_STATE | OPTION_DELTA | OPTION_AUTH | OPTION_RESUME | OPTION_POSTCOPY | OPTION_POSTCOPY_PRIORITY |
+        OPTION_POSTCOPY_RESUME;
 
     /** Pages per chunk of a delta summary (2 MiB of 4 KiB pages). */
     public static final int DELTA_CHUNK_PAGES = 512;
@@ -107,6 +127,17 @@ public final class ProtocolDescriptor
 
     /** Upper bound of a device state (QEMU's for a small guest is about 320 KB, plus video RAM if any). */
     public static final long MAX_DEVICE_STATE_LENGTH = 256L * 1024 * 1024;
+
+    /** Upper bound of page entries in one POSTCOPY_PAGES frame (1 MiB of page bytes). */
+    public static final int MAX_POSTCOPY_PAGES = 256;
+    /** Upper bound of words in one POSTCOPY_PENDING or POSTCOPY_MISSING frame (512 KiB: 4 Mi pages). */
+    public static final int MAX_POSTCOPY_BITMAP_WORDS = 65536;
+    /** Upper bound of runs in one POSTCOPY_ACK frame. */
+    public static final int MAX_POSTCOPY_ACK_RUNS = 4096;
+    /** POSTCOPY_PAGES origin: pushed in the background on the bulk connection. */
+    public static final int POSTCOPY_ORIGIN_PUSH = 1;
+    /** POSTCOPY_PAGES origin: the reply to a demand (the demanded page first, then prefetched neighbours). */
+    public static final int POSTCOPY_ORIGIN_DEMAND = 2;
 
     /** Upper bound of parallel streams (connections) of one session. */
     public static final int MAX_STREAMS = 64;
@@ -132,6 +163,10 @@ public final class ProtocolDescriptor
     public static final int ERROR_AUTH = 7;
     /** ERROR code: the destination's durable pages do not hold what the source has (its journal was invalidated). */
     public static final int ERROR_RESUME = 8;
+    /** ERROR code: a post-copy link stayed down longer than the reconnect window; pages are missing. */
+    public static final int ERROR_POSTCOPY_LINK_LOST = 9;
+    /** ERROR code: a post-copy resume or priority connection that does not match the session. */
+    public static final int ERROR_POSTCOPY_RESUME = 10;
 
     private ProtocolDescriptor()
     {
@@ -158,6 +193,12 @@ public final class ProtocolDescriptor
             case TYPE_AUTH_CHALLENGE: return "AUTH_CHALLENGE";
             case TYPE_AUTH_PROOF: return "AUTH_PROOF";
             case TYPE_RESUME: return "RESUME";
+            case TYPE_POSTCOPY_PENDING: return "POSTCOPY_PENDING";
+            case TYPE_POSTCOPY_PAGES: return "POSTCOPY_PAGES";
+            case TYPE_POSTCOPY_DEMAND: return "POSTCOPY_DEMAND";
+            case TYPE_POSTCOPY_ACK: return "POSTCOPY_ACK";
+            case TYPE_POSTCOPY_MISSING: return "POSTCOPY_MISSING";
+            case TYPE_POSTCOPY_DONE: return "POSTCOPY_DONE";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -25,7 +25,7 @@ class ProtocolDescriptorTest
         assertEquals(1, ProtocolDescriptor.VERSION);
         assertEquals(4096, ProtocolDescriptor.DEFAULT_PAGE_SIZE);
         assertEquals(1024, ProtocolDescriptor.MAX_ERROR_MESSAGE_LENGTH);
-        assertEquals(511L, ProtocolDescriptor.KNOWN_OPTIONS);
+        assertEquals(0xFFFL, ProtocolDescriptor.KNOWN_OPTIONS);
         assertEquals(13, ProtocolDescriptor.TYPE_RESUME);
         assertEquals(1L << 8, ProtocolDescriptor.OPTION_RESUME);
         assertEquals(8, ProtocolDescriptor.ERROR_RESUME);

@@ -168,6 +168,67 @@ public final class AtomicPageBitmap
         return total;
     }
 
+    /**
+     * Set one page's bit unless it is set already: of any number of threads racing for a page, exactly one wins.
+     *
+     * @param page index of the page.
+     * @return true when this call set the bit.
+     */
+    public boolean trySet(final long page)
+    {
+        final int offset = (int)(page >>> 6) << 3;
+        final long mask = 1L << (page & 63);
+        long current;
+        do
+        {
+            current = words.getLongVolatile(offset);
+            if ((current & mask) != 0)
+            {
+                return false;
+            }
+        }
+        while (!words.compareAndSetLong(offset, current, current | mask));
+        return true;
+    }
+
+    /**
+     * Replace a whole word (one ordered store).
+     *
+     * @param wordIndex index of a word.
+     * @param bits      its new bits.
+     */
+    public void putWord(final int wordIndex, final long bits)
+    {
+        words.putLongOrdered(wordIndex << 3, bits);
+    }
+
+    /**
+     * @param from first page to look at.
+     * @return the first page at or after {@code from} whose bit is clear, or -1 when there is none.
+     */
+    public long nextClear(final long from)
+    {
+        if (from >= pageCount)
+        {
+            return -1;
+        }
+        int word = (int)(from >>> 6);
+        long bits = ~words.getLongVolatile(word << 3) & (-1L << (from & 63));
+        while (true)
+        {
+            if (bits != 0)
+            {
+                final long page = ((long)word << 6) + Long.numberOfTrailingZeros(bits);
+                return page < pageCount ? page : -1;
+            }
+            if (++word >= wordCount)
+            {
+                return -1;
+            }
+            bits = ~words.getLongVolatile(word << 3);
+        }
+    }
+
     private void orWord(final int word, final long mask)
     {
         final int offset = word << 3;

@@ -42,6 +42,14 @@ public final class LiveRounds implements RoundDriver, RunConsumer
     private long stopNanos;
     private boolean forcedStop;
     private long estimatedFinalNanos;
+    private int postcopyAfter = -1;
+    private boolean postcopyFromStart;
+    private int hotPagesMax = 4096;
+    private volatile boolean postcopyRequested;
+    private long switchNanos;
+    private long pagesAtSwitch;
+    private String switchReason;
+    private final LongArrayList lastSentRuns = new LongArrayList();
 
     /**
      * @param source             where changed pages come from.
@@ -64,15 +72,56 @@ public final class LiveRounds implements RoundDriver, RunConsumer
     }
 
     /**
+     * Enable post-copy: switch after {@code afterRounds} rounds after the bulk round, earlier when rounds stop
+     * converging (the dirty set did not shrink by 10% over two rounds) or on {@link #requestPostcopy()}, and
+     * instead of a final round that would exceed the downtime limit.
+     *
+     * @param afterRounds  rounds after the bulk round before the switch; ignored when {@code fromStart}.
+     * @param fromStart    pure post-copy: switch before the bulk round.
+     * @param hotPagesMax  most pages of the hot list pushed first.
+     * @return this for a fluent API.
+     */
+    public LiveRounds postcopy(final int afterRounds, final boolean fromStart, final int hotPagesMax)
+    {
+        this.postcopyAfter = Math.max(0, afterRounds);
+        this.postcopyFromStart = fromStart;
+        this.hotPagesMax = Math.max(0, hotPagesMax);
+        return this;
+    }
+
+    /** Ask a post-copy-enabled session to switch at the next round boundary (any thread). */
+    public void requestPostcopy()
+    {
+        postcopyRequested = true;
+    }
+
+    /** @return true when the session switches before the bulk round. */
+    public boolean postcopyFromStart()
+    {
+        return postcopyFromStart && postcopyAfter >= 0;
+    }
+
+    /**
      * Run the rounds after the bulk round.
      */
     public void rounds(final RoundSender sender)
     {
+        if (postcopyFromStart())
+        {
+            final long start = System.nanoTime();
+            final io.ramshift.engine.image.AtomicPageBitmap pending =
+                new io.ramshift.engine.image.AtomicPageBitmap(sender.image().pageCount());
+            pending.setRange(0, sender.image().pageCount());
+            switchReason = "pure post-copy";
+            switchToPostcopy(sender, pending, 0, start, 0);
+            return;
+        }
         long now = System.nanoTime();
         long bytes = sender.flushRound();
         rounds.add(new RoundFigures(0, -1, bytes, now - startNanos, 0, false));
         double bytesPerNano = bytes / (double)Math.max(1, now - startNanos);
         long previousPages = Long.MAX_VALUE;
+        long earlierPages = Long.MAX_VALUE;
         long roundStart = now;
         long previousRoundNanos = now - startNanos;
         for (int round = 1; ; round++)
@@ -90,7 +139,34 @@ public final class LiveRounds implements RoundDriver, RunConsumer
             // round by more than that (a hash rescan's fixed cost may alone exceed the limit)
             final boolean converged = estimatedFinalNanos <= downtimeLimitNanos ||
                 round >= 2 && sendNanos <= collectNanos / 4;
-            if (converged || round > maxRounds || now - startNanos >= maxNanos)
+            final boolean limit = round > maxRounds || now - startNanos >= maxNanos;
+            if (postcopyAfter >= 0)
+            {
+                // stalled: two rounds did not shrink the dirty set by a tenth
+                final boolean stalled = round >= 3 && earlierPages != Long.MAX_VALUE &&
+                    dirtyPages > earlierPages - earlierPages / 10;
+                final boolean requested = postcopyRequested;
+                if (requested || !converged && (round > postcopyAfter || stalled || limit))
+                {
+                    switchReason = requested ? "requested" : round > postcopyAfter ? "round limit" :
+                        stalled ? "not converging" : "limit";
+                    final DirtyPageBitmap union = new DirtyPageBitmap(sender.image().pageCount());
+                    final long stop = System.nanoTime();
+                    stopNanos = stop;
+                    stopHook.run();
+                    markRuns(union);
+                    runs.clear();
+                    source.collect(sender, this);
+                    markRuns(union);
+                    runs.clear();
+                    final io.ramshift.engine.image.AtomicPageBitmap pending =
+                        new io.ramshift.engine.image.AtomicPageBitmap(sender.image().pageCount());
+                    union.drain((pageClass, first, count) -> pending.setRange(first, count));
+                    switchToPostcopy(sender, pending, round, stop, bytes);
+                    return;
+                }
+            }
+            if (converged || limit)
             {
                 forcedStop = !converged;
                 stopNanos = System.nanoTime();
@@ -115,6 +191,8 @@ public final class LiveRounds implements RoundDriver, RunConsumer
                 autoConverge.slowDown(round, dirtyPages, previousPages);
             }
             sendRuns(sender);
+            lastSentRuns.clear();
+            lastSentRuns.addAll(runs);
             final long sent = sender.flushRound();
             final long end = System.nanoTime();
             rounds.add(new RoundFigures(round, dirtyPages, sent - bytes, end - now,
@@ -126,8 +204,64 @@ public final class LiveRounds implements RoundDriver, RunConsumer
             previousRoundNanos = end - roundStart;
             roundStart = end;
             bytes = sent;
+            earlierPages = previousPages;
             previousPages = dirtyPages;
         }
+    }
+
+    private void switchToPostcopy(final RoundSender sender, final io.ramshift.engine.image.AtomicPageBitmap pending,
+        final int round, final long stop, final long bytesBefore)
+    {
+        if (stopNanos == 0)
+        {
+            stopNanos = stop;
+            stopHook.run();
+        }
+        forcedStop = false;
+        // hot: pending pages that were dirtied in the last round too (most often and most recently written)
+        final LongArrayList hot = new LongArrayList();
+        for (int i = 0, n = lastSentRuns.size(); i < n && hot.size() < hotPagesMax; i += 2)
+        {
+            for (long page = lastSentRuns.getLong(i), end = page + lastSentRuns.getLong(i + 1);
+                page < end && hot.size() < hotPagesMax; page++)
+            {
+                if (pending.isSet(page))
+                {
+                    hot.addLong(page);
+                }
+            }
+        }
+        pagesAtSwitch = pending.cardinality();
+        switchNanos = System.nanoTime();
+        sender.postcopy(pending, hot.toLongArray(), hot.size());
+        final long bytesAfter = sender.flushRound();
+        rounds.add(new RoundFigures(round, pagesAtSwitch, bytesAfter - bytesBefore, System.nanoTime() - switchNanos,
+            0, true));
+    }
+
+    /** @return true when the session switched to post-copy. */
+    public boolean switchedToPostcopy()
+    {
+        return switchNanos != 0;
+    }
+
+    /** @return the nanosecond clock at the post-copy switch (0 when it did not switch). */
+    public long switchNanos()
+    {
+        return switchNanos;
+    }
+
+    /** @return pages not current at the destination at the switch. */
+    public long pagesAtSwitch()
+    {
+        return pagesAtSwitch;
+    }
+
+    /** @return why the session switched ("pure post-copy", "round limit", "not converging", "requested",
+     * "limit"), or null. */
+    public String switchReason()
+    {
+        return switchReason;
     }
 
     private void markRuns(final DirtyPageBitmap bitmap)

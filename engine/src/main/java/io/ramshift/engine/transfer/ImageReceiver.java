@@ -38,6 +38,8 @@ public final class ImageReceiver
         new org.agrona.concurrent.UnsafeBuffer(new byte[HelloDescriptor.LENGTH]);
     private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
     private final ResultFlyweight result = new ResultFlyweight();
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyConnection;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyPriority;
 
     /**
      * @param options receiver-side settings (resize, noSync).
@@ -129,6 +131,26 @@ public final class ImageReceiver
                 throw new DestinationException(message);
             }
             final boolean delta = (helloOptions & ProtocolDescriptor.OPTION_DELTA) != 0;
+            final boolean postcopy = (helloOptions & ProtocolDescriptor.OPTION_POSTCOPY) != 0;
+            if ((helloOptions & (ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY |
+                ProtocolDescriptor.OPTION_POSTCOPY_RESUME)) != 0)
+            {
+                // a resume after this receiver gave up (window expired, restarted): the session is lost here
+                final boolean resume = (helloOptions & ProtocolDescriptor.OPTION_POSTCOPY_RESUME) != 0;
+                final String message = "a post-copy " + (resume ? "resume" : "priority connection") + " for a " +
+                    "session this receiver does not run (its reconnect window expired, or the receiver restarted): " +
+                    "session=" + Long.toHexString(sessionId);
+                firstFrames.sendError(resume ? ProtocolDescriptor.ERROR_POSTCOPY_LINK_LOST :
+                    ProtocolDescriptor.ERROR_POSTCOPY_RESUME, message);
+                throw new TransferException(message);
+            }
+            if (postcopy && (streamCount != 1 || server == null || withDeviceState || delta ||
+                (helloOptions & ProtocolDescriptor.OPTION_LIVE) == 0))
+            {
+                throw new LayoutException("a post-copy session is live, on one stream of a listening receiver, " +
+                    "without device state or delta: streams=" + streamCount + " options=0x" +
+                    Long.toHexString(helloOptions));
+            }
             if (delta && streamCount != 1)
             {
                 throw new LayoutException("a delta session runs on one stream: streams=" + streamCount);
@@ -224,7 +246,8 @@ public final class ImageReceiver
                     provider.fromManifest());
                 baselineDigest = ledger.digest();
             }
-            final boolean readBack = options.verifyReadBack || withDeviceState;
+            // post-copy readers read the destination through its mapping; the final check reads it back too
+            final boolean readBack = options.verifyReadBack || withDeviceState || postcopy;
             if (readBack)
             {
                 readView = MappedImage.openReadOnly(destination);
@@ -248,7 +271,43 @@ public final class ImageReceiver
             {
                 workers[streamCount] = durableHasher;
             }
-            ParallelRanges.run("ramshift-receive", workers);
+            io.ramshift.engine.postcopy.PostcopyFigures postcopyFigures = null;
+            if (postcopy)
+            {
+                postcopyFigures = new io.ramshift.engine.postcopy.PostcopyFigures();
+                final SessionAcceptor acceptor = new SessionAcceptor(server, sessionId, imageSize, helloOptions,
+                    file.state());
+                // the sender opens its priority connection right after HELLO_ACK, so the switch finds it ready
+                postcopyPriority = acceptor.accept(ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY,
+                    System.nanoTime() + options.streamAcceptTimeoutMs * 1_000_000L, true);
+                receivers[0].postcopy(new io.ramshift.engine.postcopy.PostcopyDestination(
+                    options.postcopy != null ? options.postcopy : new io.ramshift.engine.postcopy.PostcopySettings(),
+                    acceptor, readView, file, ledger, received, postcopyFigures), firstChannel, postcopyPriority);
+            }
+            try
+            {
+                ParallelRanges.run("ramshift-receive", workers);
+            }
+            finally
+            {
+                if (postcopy)
+                {
+                    // taken over by the post-copy phase, or released here when the session did not switch
+                    postcopyPriority = receivers[0].unusedPriority();
+                }
+                if (postcopy && receivers[0].postcopyConnection() != null)
+                {
+                    // RESULT goes on the connection in use; it is closed with the session
+                    streams[0] = receivers[0].postcopyConnection().frames();
+                    postcopyConnection = receivers[0].postcopyConnection();
+                }
+                if (postcopyFigures != null)
+                {
+                    total.postcopy = postcopyFigures;
+                    total.bytesSent += postcopyFigures.retiredBytesWritten;
+                    total.bytesReceived += postcopyFigures.retiredBytesRead;
+                }
+            }
             RuntimeException failure = durableHasher == null ? null : durableHasher.failure;
             long endBatches = 0;
             long endZero = 0;
@@ -425,6 +484,16 @@ public final class ImageReceiver
             {
                 journal.close();
             }
+            if (postcopyConnection != null)
+            {
+                postcopyConnection.closeIfOwned();
+                postcopyConnection = null;
+            }
+            if (postcopyPriority != null)
+            {
+                postcopyPriority.release();
+                postcopyPriority = null;
+            }
             if (readView != null)
             {
                 readView.close();
@@ -575,6 +644,137 @@ public final class ImageReceiver
             catch (final IOException ignore)
             {
                 // the selector is closed; the server is closed by its owner
+            }
+        }
+    }
+
+    /**
+     * Accepts the post-copy connections of one session on the listening socket: the priority connection and, after
+     * a link drop, the sender's resume. A connection that does not belong to the session is refused and closed;
+     * the wait goes on until the deadline.
+     */
+    private final class SessionAcceptor implements io.ramshift.engine.postcopy.PostcopyDestination.Acceptor
+    {
+        private final ServerSocketChannel server;
+        private final long sessionId;
+        private final long imageSize;
+        private final long sessionOptions;
+        private final int destinationState;
+
+        SessionAcceptor(final ServerSocketChannel server, final long sessionId, final long imageSize,
+            final long sessionOptions, final int destinationState)
+        {
+            this.server = server;
+            this.sessionId = sessionId;
+            this.imageSize = imageSize;
+            this.sessionOptions = sessionOptions;
+            this.destinationState = destinationState;
+        }
+
+        public io.ramshift.engine.postcopy.PostcopyConnection accept(final long extraOptions,
+            final long deadlineNanos, final boolean blocking)
+        {
+            while (true)
+            {
+                final SocketChannel channel = acceptBefore(deadlineNanos, extraOptions);
+                FrameChannel frames = null;
+                try
+                {
+                    channel.configureBlocking(true);
+                    LoopbackMigration.configure(channel);
+                    final String peer = "sender " + remote(channel) + ((extraOptions &
+                        ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY) != 0 ? " (priority)" : " (resume)");
+                    final long timeout = blocking ? 0 : options.ioTimeoutMs;
+                    frames = options.tlsReceiver == null ?
+                        new FrameChannel(channel, peer, ProtocolDescriptor.MAX_FRAME_LENGTH, timeout) :
+                        new FrameChannel(channel, options.tlsReceiver, peer, ProtocolDescriptor.MAX_FRAME_LENGTH,
+                            timeout);
+                    frames.handshake();
+                    readHello(frames);
+                    authenticate(frames);
+                    final long extra = hello.options() & (ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY |
+                        ProtocolDescriptor.OPTION_POSTCOPY_RESUME);
+                    if (hello.sessionId() != sessionId || hello.imageSize() != imageSize ||
+                        (hello.options() & ~extra) != sessionOptions || extra != extraOptions)
+                    {
+                        frames.sendError(ProtocolDescriptor.ERROR_POSTCOPY_RESUME, "connection does not belong to " +
+                            "post-copy session " + Long.toHexString(sessionId) + " as expected: session=" +
+                            Long.toHexString(hello.sessionId()) + " options=0x" + Long.toHexString(hello.options()) +
+                            " expected=0x" + Long.toHexString(sessionOptions | extraOptions));
+                        frames.close();
+                        closeQuietly(channel);
+                        continue;
+                    }
+                    helloAck.wrap(frames.out(), 0);
+                    helloAck.encode(destinationState, sessionId);
+                    frames.writeControl(helloAck.frameLength());
+                    return new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames, true);
+                }
+                catch (final IOException ex)
+                {
+                    closeQuietly(channel);
+                    throw new TransferException("post-copy connection failed: " + ex.getMessage(), ex);
+                }
+                catch (final LayoutException ex)
+                {
+                    // a stray or broken connection: refuse it and keep waiting for the sender
+                    if (frames != null)
+                    {
+                        frames.sendError(ProtocolDescriptor.ERROR_PROTOCOL, ex.getMessage());
+                        frames.close();
+                    }
+                    closeQuietly(channel);
+                }
+                catch (final RuntimeException ex)
+                {
+                    if (frames != null)
+                    {
+                        frames.close();
+                    }
+                    closeQuietly(channel);
+                    throw ex;
+                }
+            }
+        }
+
+        private SocketChannel acceptBefore(final long deadlineNanos, final long extraOptions)
+        {
+            try (Selector selector = Selector.open())
+            {
+                server.configureBlocking(false);
+                server.register(selector, SelectionKey.OP_ACCEPT);
+                while (true)
+                {
+                    final long waitMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+                    if (waitMs <= 0)
+                    {
+                        throw new TransferException("no post-copy " + ((extraOptions &
+                            ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY) != 0 ? "priority" : "resume") +
+                            " connection of session " + Long.toHexString(sessionId) + " in time");
+                    }
+                    selector.select(waitMs);
+                    selector.selectedKeys().clear();
+                    final SocketChannel channel = server.accept();
+                    if (channel != null)
+                    {
+                        return channel;
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new TransferException("accepting a post-copy connection failed: " + ex.getMessage(), ex);
+            }
+            finally
+            {
+                try
+                {
+                    server.configureBlocking(true);
+                }
+                catch (final IOException ignore)
+                {
+                    // the selector is closed; the server is closed by its owner
+                }
             }
         }
     }

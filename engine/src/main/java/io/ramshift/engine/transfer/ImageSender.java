@@ -125,6 +125,7 @@ public final class ImageSender
                 sessionId, i, streamCount, ParallelRanges.sliceStart(image.pageCount(), streamCount, i),
                 ParallelRanges.sliceStart(image.pageCount(), streamCount, i + 1));
             streams[i].extents(lookup, source);
+            streams[i].channel(channels[i]);
             streams[i].sourceHashes(sourceHashes);
             streams[i].resume(resume);
             if (sourceStamp != null)

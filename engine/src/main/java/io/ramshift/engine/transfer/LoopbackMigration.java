@@ -76,6 +76,12 @@ public final class LoopbackMigration
                 FreePageBitmap.load(bitmapPath, image.image().pageCount());
             server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_SIZE);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            final io.ramshift.engine.postcopy.PostcopySettings postcopy = options.postcopy;
+            if (postcopy != null && postcopy.connector == null)
+            {
+                final java.net.SocketAddress address = server.getLocalAddress();
+                postcopy.connector = () -> SocketChannel.open(address);
+            }
             final ReceiverTask task = new ReceiverTask(server, destination);
             final Thread receiverThread = new Thread(task, "ramshift-receiver");
             receiverThread.setDaemon(true);

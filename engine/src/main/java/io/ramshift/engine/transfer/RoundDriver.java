@@ -10,4 +10,10 @@ public interface RoundDriver
      * @param sender the stream, after its bulk round was handed to the socket.
      */
     void rounds(RoundSender sender);
+
+    /** @return true when the session switches to post-copy before the bulk round (pure post-copy). */
+    default boolean postcopyFromStart()
+    {
+        return false;
+    }
 }

@@ -28,4 +28,14 @@ public interface RoundSender
 
     /** @return hashes of the content last sent per page. */
     PageHashLedger ledger();
+
+    /**
+     * Switch to post-copy (the writer is stopped): the destination starts now; the pages not current there are
+     * pushed in the background and demanded by its readers. Returns when every page was acknowledged.
+     *
+     * @param pending  pages not current at the destination.
+     * @param hot      pages to push first, or null.
+     * @param hotCount entries of {@code hot}.
+     */
+    void postcopy(io.ramshift.engine.image.AtomicPageBitmap pending, long[] hot, int hotCount);
 }

@@ -26,7 +26,11 @@ final class StreamReceiver implements Runnable
 {
     private static final int COPY_BUFFER_PAGES = 256;
 
-    private final FrameChannel frames;
+    private FrameChannel frames;
+    private io.ramshift.engine.postcopy.PostcopyDestination postcopy;
+    private java.nio.channels.ByteChannel channel;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyConnection;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyPriority;
     private final DestinationFile file;
     private final AtomicPageBitmap received;
     private final long pageCount;
@@ -76,6 +80,32 @@ final class StreamReceiver implements Runnable
     void readView(final MappedImage view)
     {
         this.readView = view;
+    }
+
+    /**
+     * A post-copy session: a POSTCOPY_PENDING frame hands the stream to {@code destination}.
+     *
+     * @param destination runs the post-copy phase.
+     * @param socket      the connection under the stream's frames.
+     */
+    void postcopy(final io.ramshift.engine.postcopy.PostcopyDestination destination,
+        final java.nio.channels.ByteChannel socket, final io.ramshift.engine.postcopy.PostcopyConnection priority)
+    {
+        this.postcopy = destination;
+        this.channel = socket;
+        this.postcopyPriority = priority;
+    }
+
+    /** @return the priority connection accepted at the start when no switch took it over, else null. */
+    io.ramshift.engine.postcopy.PostcopyConnection unusedPriority()
+    {
+        return postcopyPriority;
+    }
+
+    /** @return the bulk connection in use after post-copy (another one after a reconnect), or null. */
+    io.ramshift.engine.postcopy.PostcopyConnection postcopyConnection()
+    {
+        return postcopyConnection;
     }
 
     /** A delta session: COPY runs take pages from the destination's own unchanged pages. */
@@ -129,6 +159,28 @@ final class StreamReceiver implements Runnable
             {
                 receiveDeviceState();
                 continue;
+            }
+            if (type == ProtocolDescriptor.TYPE_POSTCOPY_PENDING)
+            {
+                if (postcopy == null || deviceStateTotal >= 0)
+                {
+                    throw new LayoutException("POSTCOPY_PENDING in a session without the POSTCOPY option");
+                }
+                final io.ramshift.engine.postcopy.PostcopyConnection priority = postcopyPriority;
+                postcopyPriority = null;
+                postcopyConnection = postcopy.run(new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames,
+                    false), priority);
+                frames = postcopyConnection.frames();
+                // every page's last content is in the ledger now, post-copy pages included
+                digest.reset();
+                digest.addDelta(ledger.digest());
+                end.wrap(frames.in(), 0);
+                end.validate();
+                endBatches = end.batchCount();
+                endZeroPages = end.zeroPages();
+                endDataPages = end.dataPages();
+                endDigest = end.digest();
+                return;
             }
             if (type == ProtocolDescriptor.TYPE_END)
             {

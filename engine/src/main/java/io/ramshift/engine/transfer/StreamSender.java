@@ -35,7 +35,11 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
 
     private final MappedImage image;
     private final FreePageBitmap bitmap;
-    private final FrameChannel frames;
+    private FrameChannel frames;
+    private java.nio.channels.ByteChannel channel;
+    private io.ramshift.engine.postcopy.PostcopyFigures postcopyFigures;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyBulk;
+    private io.ramshift.engine.postcopy.PostcopyConnection postcopyPriority;
     private final TransferOptions options;
     private final long sessionId;
     private final int streamIndex;
@@ -112,6 +116,14 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
         this.progress = options.progress;
         this.viewsA = new PageViews(image);
         this.viewsB = new PageViews(image);
+    }
+
+    /**
+     * @param channel the connection under {@code frames} (closed to break a post-copy link).
+     */
+    void channel(final java.nio.channels.ByteChannel channel)
+    {
+        this.channel = channel;
     }
 
     void extents(final DataExtents.Lookup lookup, final SourceImage source)
@@ -205,6 +217,11 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             helloAck.wrap(frames.in(), 0);
             helloAck.validate(sessionId);
             destinationState = helloAck.destinationState();
+            if (options.postcopy != null && options.live != null)
+            {
+                // the priority connection is set up now (TLS and key included), not when the first demand waits
+                postcopyPriority = openPostcopyConnection(ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY, true);
+            }
             extents = options.delta ? null : resolveExtents();
             FreePageBitmap scanBitmap = bitmap;
             if (resume != null)
@@ -237,6 +254,10 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
                 if (options.delta)
                 {
                     new DeltaPlanner(image, bitmap, source, ledger).plan(this);
+                }
+                else if (options.live != null && options.live.postcopyFromStart())
+                {
+                    // pure post-copy: no bulk round; the rounds switch at once and every page travels after it
                 }
                 else
                 {
@@ -312,6 +333,22 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             writer.addCounters(stats);
             stats.bytesSent = frames.bytesWritten();
             stats.bytesReceived = frames.bytesRead();
+            if (postcopyPriority != null)
+            {
+                // the session ended without a switch
+                postcopyPriority.release();
+            }
+            if (postcopyBulk != null)
+            {
+                // a bulk connection opened by a post-copy reconnect belongs to this stream
+                postcopyBulk.closeIfOwned();
+            }
+            if (postcopyFigures != null)
+            {
+                stats.bytesSent += postcopyFigures.retiredBytesWritten;
+                stats.bytesReceived += postcopyFigures.retiredBytesRead;
+                stats.postcopy = postcopyFigures;
+            }
         }
     }
 
@@ -608,6 +645,104 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
     public PageHashLedger ledger()
     {
         return ledger;
+    }
+
+    /**
+     * Switch to post-copy: every batch of the rounds goes on the wire, then the post-copy phase runs until the
+     * destination acknowledged every pending page; the digest then counts each pending page as the frozen image
+     * holds it.
+     */
+    public void postcopy(final io.ramshift.engine.image.AtomicPageBitmap pending, final long[] hot,
+        final int hotCount)
+    {
+        if (options.postcopy == null)
+        {
+            throw new IllegalStateException("post-copy switch in a session without post-copy settings");
+        }
+        flushRound();
+        postcopyFigures = new io.ramshift.engine.postcopy.PostcopyFigures();
+        final io.ramshift.engine.postcopy.PostcopySource source = new io.ramshift.engine.postcopy.PostcopySource(
+            image, pending, hot, hotCount, options.postcopy, this::openPostcopyConnection, postcopyFigures);
+        final io.ramshift.engine.postcopy.PostcopyConnection priority = postcopyPriority;
+        postcopyPriority = null;
+        final io.ramshift.engine.postcopy.PostcopyConnection last = source.run(
+            new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames, false), priority);
+        frames = last.frames();
+        postcopyBulk = last;
+        final long start = System.nanoTime();
+        for (int w = 0, n = pending.wordCount(); w < n; w++)
+        {
+            long bits = pending.word(w);
+            while (bits != 0)
+            {
+                final long page = ((long)w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                digest.addDelta(ledger.record(page, ImageDigest.pageHash(image.pageAddress(page))));
+            }
+        }
+        stats.hashNanos += System.nanoTime() - start;
+    }
+
+    private io.ramshift.engine.postcopy.PostcopyConnection openPostcopyConnection(final long extraOptions,
+        final boolean blocking)
+    {
+        java.nio.channels.SocketChannel socket = null;
+        try
+        {
+            socket = options.postcopy.connector.connect();
+            LoopbackMigration.configure(socket);
+            final String peer = "receiver " + socket.getRemoteAddress() + (blocking ? " (priority)" : " (resume)");
+            final long timeout = blocking ? 0 : options.ioTimeoutMs;
+            final FrameChannel fresh = options.tlsSender == null ?
+                new FrameChannel(socket, peer, ProtocolDescriptor.MAX_FRAME_LENGTH, timeout) :
+                new FrameChannel(socket, options.tlsSender, peer, ProtocolDescriptor.MAX_FRAME_LENGTH, timeout);
+            fresh.handshake();
+            final HelloFlyweight h = new HelloFlyweight();
+            h.wrap(fresh.out(), 0);
+            h.encode(PAGE_SIZE, image.size(), options.helloOptions() | extraOptions, sessionId, 0, 1);
+            final byte[] helloBytes = new byte[h.frameLength()];
+            fresh.out().getBytes(0, helloBytes);
+            fresh.writeControl(h.frameLength());
+            if (options.authenticator != null)
+            {
+                options.authenticator.prove(fresh, helloBytes);
+            }
+            final int type = fresh.readFrame("HELLO_ACK");
+            if (type != ProtocolDescriptor.TYPE_HELLO_ACK)
+            {
+                throw new LayoutException("expected HELLO_ACK, got " + ProtocolDescriptor.typeName(type));
+            }
+            final HelloAckFlyweight ack = new HelloAckFlyweight();
+            ack.wrap(fresh.in(), 0);
+            ack.validate(sessionId);
+            return new io.ramshift.engine.postcopy.PostcopyConnection(socket, fresh, true);
+        }
+        catch (final java.io.IOException ex)
+        {
+            closeQuietly(socket);
+            throw new io.ramshift.engine.TransferException("cannot connect to the receiver for post-copy: " +
+                ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(socket);
+            throw ex;
+        }
+    }
+
+    private static void closeQuietly(final java.nio.channels.SocketChannel socket)
+    {
+        if (socket != null)
+        {
+            try
+            {
+                socket.close();
+            }
+            catch (final java.io.IOException ignore)
+            {
+                // nothing left to release
+            }
+        }
     }
 
     private void writeBatch()

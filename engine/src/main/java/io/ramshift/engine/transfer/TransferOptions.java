@@ -77,6 +77,10 @@ public final class TransferOptions
      * fault-injection point for tests, null otherwise. */
     public java.util.function.Consumer<java.nio.file.Path> beforeVerify;
 
+    /** Post-copy (or hybrid): switch settings, prefetch, reconnect window; null for none. The sender needs
+     * {@code live} too; a receiver serves post-copy with defaults when this is null. */
+    public io.ramshift.engine.postcopy.PostcopySettings postcopy;
+
     /** @return option bits for HELLO. */
     public long helloOptions()
     {
@@ -112,6 +116,10 @@ public final class TransferOptions
         if (authenticator != null)
         {
             options |= ProtocolDescriptor.OPTION_AUTH;
+        }
+        if (postcopy != null && live != null)
+        {
+            options |= ProtocolDescriptor.OPTION_POSTCOPY;
         }
         return options;
     }

@@ -6,6 +6,9 @@ package io.ramshift.engine.transfer;
  */
 public final class TransferStats
 {
+    /** Figures of the post-copy phase of this end, or null when the session did not switch. */
+    public io.ramshift.engine.postcopy.PostcopyFigures postcopy;
+
     /** Pages of the image. */
     public long imagePages;
     /** Bytes of the image. */
@@ -108,6 +111,10 @@ public final class TransferStats
      */
     public void add(final TransferStats other)
     {
+        if (postcopy == null)
+        {
+            postcopy = other.postcopy;
+        }
         freePages += other.freePages;
         zeroPages += other.zeroPages;
         dataPages += other.dataPages;

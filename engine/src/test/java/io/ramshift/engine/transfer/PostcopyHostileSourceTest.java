@@ -1,0 +1,274 @@
+package io.ramshift.engine.transfer;
+
+import io.ramshift.engine.PeerErrorException;
+import io.ramshift.engine.RamshiftThreads;
+import io.ramshift.engine.TestImages;
+import io.ramshift.engine.postcopy.PostcopySettings;
+import io.ramshift.layout.PostcopyBitmapFlyweight;
+import io.ramshift.layout.PostcopyDemandFlyweight;
+import io.ramshift.layout.PostcopyPagesDescriptor;
+import io.ramshift.layout.PostcopyPagesFlyweight;
+import io.ramshift.layout.ProtocolDescriptor;
+import io.ramshift.layout.ResultFlyweight;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A scripted source speaking post-copy frames to a real receiver: a page that arrives twice (demand reply, then a
+ * push) is applied once, the first copy wins, and the session still verifies; a page out of range or a post-copy
+ * frame before the switch fails the session with a clear message.
+ */
+class PostcopyHostileSourceTest
+{
+    private static final int PAGES = 8;
+    private static final long SESSION = 0x5EED_0010L;
+    private static final long OPTIONS = ProtocolDescriptor.OPTION_LIVE | ProtocolDescriptor.OPTION_POSTCOPY;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void noThreadsLeft()
+    {
+        RamshiftThreads.assertNoneRunning();
+    }
+
+    @Test
+    void shouldApplyTheFirstCopyOfAPageAndDropALatePushOfIt() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.pendingAll();
+            // page 1 as a demand reply (content 11), acknowledged, then pushed again with other bytes (content 99)
+            script.priority.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, 1, 11));
+            script.awaitAcked(1);
+            script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, 1, 99));
+            for (int page = 0; page < PAGES; page++)
+            {
+                if (page != 1)
+                {
+                    script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, page, 20 + page));
+                }
+            }
+            script.awaitAcked(PAGES);
+            script.done();
+            long digest = 0;
+            for (int page = 0; page < PAGES; page++)
+            {
+                digest += ImageDigest.term(page, hash(page == 1 ? 11 : 20 + page));
+            }
+            script.bulk.write(RawFrames.end(0, 0, 0, 0, digest));
+            assertEquals(ProtocolDescriptor.TYPE_RESULT, script.bulk.readFrame("RESULT"));
+            final ResultFlyweight result = new ResultFlyweight();
+            result.wrap(script.bulk.in(), 0);
+            assertEquals(ProtocolDescriptor.STATUS_VERIFIED, result.status());
+            script.join();
+            assertNull(script.failure.get());
+            assertEquals(1, script.stats.postcopy.duplicatePages);
+            assertArrayEquals(content(11), TestImages.readPage(script.destination, 1), "the first copy won");
+            assertArrayEquals(content(25), TestImages.readPage(script.destination, 5));
+        }
+    }
+
+    @Test
+    void shouldRejectAPushedPagePastTheImageEnd() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.pendingAll();
+            script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, PAGES, 1));
+            final PeerErrorException refused = assertThrows(PeerErrorException.class,
+                () -> script.bulk.readFrame("an answer"));
+            assertTrue(refused.getMessage().contains("post-copy page past image end: page=8 pages=8"),
+                refused.getMessage());
+            script.join();
+            assertTrue(script.failure.get().getMessage().contains("post-copy page past image end"),
+                script.failure.get().getMessage());
+        }
+    }
+
+    @Test
+    void shouldRejectAPushBeforeTheSwitch() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, 0, 1));
+            assertThrows(PeerErrorException.class, () -> script.bulk.readFrame("an answer"));
+            script.join();
+            assertTrue(script.failure.get().getMessage().contains("expected RUN_BATCH or END, got POSTCOPY_PAGES"),
+                script.failure.get().getMessage());
+        }
+    }
+
+    @Test
+    void shouldRejectADemandReplyOnTheBulkConnection() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.pendingAll();
+            script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, 0, 1));
+            assertThrows(PeerErrorException.class, () -> script.bulk.readFrame("an answer"));
+            script.join();
+            assertTrue(script.failure.get().getMessage().contains("POSTCOPY_PAGES of origin 2 on the bulk connection"),
+                script.failure.get().getMessage());
+        }
+    }
+
+    /** A receiver on a thread and the source's two connections, driven by hand. */
+    private final class Script implements AutoCloseable
+    {
+        final Path destination = dir.resolve("copy.ram");
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        final ServerSocketChannel server = ServerSocketChannel.open();
+        final Thread receiver;
+        final SocketChannel bulkSocket;
+        final FrameChannel bulk;
+        SocketChannel prioritySocket;
+        FrameChannel priority;
+        TransferStats stats;
+        private long acked;
+
+        Script() throws Exception
+        {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            final TransferOptions options = new TransferOptions();
+            options.noSync = true;
+            options.postcopy = new PostcopySettings();
+            options.postcopy.reconnectWindowMs = 300;
+            options.postcopy.ackIntervalMs = 1;
+            receiver = new Thread(() ->
+            {
+                try
+                {
+                    stats = new ImageReceiver(options).receive(server, destination);
+                }
+                catch (final RuntimeException ex)
+                {
+                    failure.set(ex);
+                }
+            }, "test-receiver");
+            receiver.start();
+            bulkSocket = SocketChannel.open(server.getLocalAddress());
+            bulk = new FrameChannel(bulkSocket, "receiver", ProtocolDescriptor.MAX_FRAME_LENGTH, 10_000);
+            bulk.write(RawFrames.hello((long)PAGES * 4096, OPTIONS, SESSION));
+            assertEquals(ProtocolDescriptor.TYPE_HELLO_ACK, bulk.readFrame("HELLO_ACK"));
+        }
+
+        void pendingAll()
+        {
+            final ByteBuffer bytes = ByteBuffer.allocateDirect(40);
+            final PostcopyBitmapFlyweight chunk = new PostcopyBitmapFlyweight();
+            chunk.wrap(new UnsafeBuffer(bytes), 0);
+            chunk.encode(ProtocolDescriptor.TYPE_POSTCOPY_PENDING, 0, 1, true, PAGES).word(0, (1L << PAGES) - 1);
+            bytes.limit(chunk.frameLength());
+            bulk.write(bytes);
+        }
+
+        void connectPriority() throws Exception
+        {
+            prioritySocket = SocketChannel.open(server.getLocalAddress());
+            priority = new FrameChannel(prioritySocket, "receiver", ProtocolDescriptor.MAX_FRAME_LENGTH, 10_000);
+            priority.write(RawFrames.hello((long)PAGES * 4096, OPTIONS | ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY,
+                SESSION));
+            assertEquals(ProtocolDescriptor.TYPE_HELLO_ACK, priority.readFrame("HELLO_ACK"));
+        }
+
+        void awaitAcked(final long pages)
+        {
+            final io.ramshift.layout.PostcopyAckFlyweight ack = new io.ramshift.layout.PostcopyAckFlyweight();
+            while (acked < pages)
+            {
+                final int type = priority.readFrame("POSTCOPY_ACK");
+                if (type != ProtocolDescriptor.TYPE_POSTCOPY_ACK)
+                {
+                    continue;
+                }
+                ack.wrap(priority.in(), 0);
+                ack.validate(PAGES);
+                for (int i = 0; i < ack.runCount(); i++)
+                {
+                    acked += ack.pageCount(i);
+                }
+            }
+        }
+
+        void done()
+        {
+            final PostcopyDemandFlyweight done = new PostcopyDemandFlyweight();
+            done.wrap(priority.out(), 0);
+            done.encodeDone(PAGES);
+            priority.writeControl(done.frameLength());
+        }
+
+        void join() throws InterruptedException
+        {
+            receiver.join(30_000);
+        }
+
+        public void close() throws Exception
+        {
+            bulkSocket.close();
+            if (prioritySocket != null)
+            {
+                prioritySocket.close();
+            }
+            receiver.join(30_000);
+            bulk.close();
+            if (priority != null)
+            {
+                priority.close();
+            }
+            server.close();
+        }
+    }
+
+    private static ByteBuffer pages(final int origin, final long page, final int fill)
+    {
+        final ByteBuffer bytes = ByteBuffer.allocateDirect(PostcopyPagesDescriptor.frameLength(1, 1, 4096));
+        final PostcopyPagesFlyweight frame = new PostcopyPagesFlyweight();
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        frame.wrap(buffer, 0);
+        frame.start(origin);
+        frame.entry(0, page, ProtocolDescriptor.RUN_DATA);
+        buffer.putBytes(frame.dataOffset(1), content(fill));
+        frame.finish(1, 1, 4096);
+        bytes.limit(frame.frameLength());
+        return bytes;
+    }
+
+    private static byte[] content(final int fill)
+    {
+        final byte[] page = new byte[4096];
+        java.util.Arrays.fill(page, (byte)fill);
+        page[0] = (byte)(fill + 1);
+        return page;
+    }
+
+    private static long hash(final int fill)
+    {
+        final ByteBuffer page = BufferUtil.allocateDirectAligned(4096, 64);
+        page.put(content(fill)).flip();
+        return ImageDigest.pageHash(BufferUtil.address(page));
+    }
+}
