@@ -112,6 +112,7 @@ public final class LiveRounds implements RoundDriver, RunConsumer
             final io.ramshift.engine.image.AtomicPageBitmap pending =
                 new io.ramshift.engine.image.AtomicPageBitmap(sender.image().pageCount());
             pending.setRange(0, sender.image().pageCount());
+            sender.skipFreePages(pending);
             switchReason = "pure post-copy";
             switchToPostcopy(sender, pending, 0, start, 0);
             return;

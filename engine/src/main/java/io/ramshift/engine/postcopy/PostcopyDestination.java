@@ -6,6 +6,7 @@ import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.transfer.FrameChannel;
+import io.ramshift.engine.transfer.Lz4BlockDecoder;
 import io.ramshift.engine.transfer.PageHashLedger;
 import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.PostcopyAckDescriptor;
@@ -132,11 +133,12 @@ public final class PostcopyDestination
             ackThread.setDaemon(true);
             ackThread.start();
             final PostcopyPagesFlyweight pages = new PostcopyPagesFlyweight();
+            final Lz4BlockDecoder decoder = new Lz4BlockDecoder(ProtocolDescriptor.MAX_POSTCOPY_PAGES * PAGE_SIZE);
             while (true)
             {
                 try
                 {
-                    if (receivePushes(pages))
+                    if (receivePushes(pages, decoder))
                     {
                         break;
                     }
@@ -203,7 +205,7 @@ public final class PostcopyDestination
     }
 
     /** @return true at END. */
-    private boolean receivePushes(final PostcopyPagesFlyweight pages)
+    private boolean receivePushes(final PostcopyPagesFlyweight pages, final Lz4BlockDecoder decoder)
     {
         final FrameChannel frames = bulk.frames();
         final ByteBuffer data = frames.inBytes().duplicate();
@@ -222,12 +224,12 @@ public final class PostcopyDestination
             {
                 throw new LayoutException("expected POSTCOPY_PAGES or END, got " + ProtocolDescriptor.typeName(type));
             }
-            applyFrame(pages, frames, data, false);
+            applyFrame(pages, frames, data, decoder, false);
         }
     }
 
-    private void applyFrame(final PostcopyPagesFlyweight pages, final FrameChannel frames, final ByteBuffer data,
-        final boolean reply)
+    private void applyFrame(final PostcopyPagesFlyweight pages, final FrameChannel frames, final ByteBuffer frame,
+        final Lz4BlockDecoder decoder, final boolean reply)
     {
         pages.wrap(frames.in(), 0);
         pages.validate(pageCount, PAGE_SIZE);
@@ -237,7 +239,19 @@ public final class PostcopyDestination
                 (reply ? "priority" : "bulk") + " connection");
         }
         final int entries = pages.entryCount();
+        final ByteBuffer data;
         int position = pages.dataOffset(entries);
+        if (pages.encoding() == ProtocolDescriptor.ENCODING_LZ4)
+        {
+            // validate() checked the block is shorter than the pages it announces; its decoded size is checked here
+            data = decoder.decode(frame, position, pages.payloadLength(entries),
+                pages.dataPages(entries) * PAGE_SIZE, "first page", pages.page(0));
+            position = 0;
+        }
+        else
+        {
+            data = frame;
+        }
         for (int i = 0; i < entries; i++)
         {
             final int from = !reply ? PostcopyImage.FROM_PUSH : i == 0 ? PostcopyImage.FROM_DEMAND :
@@ -322,6 +336,7 @@ public final class PostcopyDestination
         final ByteBuffer data = frames.inBytes().duplicate();
         final PostcopyPagesFlyweight pages = new PostcopyPagesFlyweight();
         final PostcopyDemandFlyweight done = new PostcopyDemandFlyweight();
+        final Lz4BlockDecoder decoder = new Lz4BlockDecoder(ProtocolDescriptor.MAX_POSTCOPY_PAGES * PAGE_SIZE);
         try
         {
             while (true)
@@ -338,7 +353,7 @@ public final class PostcopyDestination
                     throw new LayoutException("expected POSTCOPY_PAGES or POSTCOPY_DONE, got " +
                         ProtocolDescriptor.typeName(type));
                 }
-                applyFrame(pages, frames, data, true);
+                applyFrame(pages, frames, data, decoder, true);
             }
         }
         catch (final LayoutException ex)

@@ -32,6 +32,15 @@ public final class PostcopySettings
     public int hotPagesMax = 4096;
     /** Pages per background push frame (a demand's new position takes effect between frames). */
     public int pushFramePages = 64;
+    /** Sender: LZ4-compress push frames by the pre-copy rules (a probe shrinks; while the link is the bottleneck). */
+    public boolean lz4 = true;
+    /** Sender: LZ4-compress push frames that shrink whatever the link. */
+    public boolean lz4Always;
+    /** Sender: LZ4-compress demand replies that shrink too (costs a reader's wait; off unless bytes matter most). */
+    public boolean lz4Replies;
+    /** Receiver: an outstanding demand with no reply on the priority connection for this long is a dead link
+     * (the reconnect path runs); 0 for never. */
+    public long demandTimeoutMs;
     /** Sender: opens the priority connection and reconnects; null in a receiver. */
     public Connector connector;
     /** Receiver: called at the switch with the image its readers (the guest) use; null for none. */

@@ -6,6 +6,7 @@ import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.MappedImage;
 import io.ramshift.engine.scan.ZeroPageDetector;
 import io.ramshift.engine.transfer.FrameChannel;
+import io.ramshift.engine.transfer.Lz4BlockCompressor;
 import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.PostcopyAckFlyweight;
 import io.ramshift.layout.PostcopyBitmapDescriptor;
@@ -66,6 +67,7 @@ public final class PostcopySource
     private final ByteBuffer pushBytes;
     private final PostcopyPagesFlyweight pushPages = new PostcopyPagesFlyweight();
     private final UnsafeBuffer pageView = new UnsafeBuffer(0, 0);
+    private final Lz4BlockCompressor pushCompressor;
     private final long[] picked;
     private volatile AtomicPageBitmap sent;
     private volatile AtomicPageBitmap acked;
@@ -107,6 +109,7 @@ public final class PostcopySource
             PostcopyPagesDescriptor.frameLength(framePages, framePages, PAGE_SIZE), 4096);
         this.pushFrame = new UnsafeBuffer(pushBytes);
         this.picked = new long[framePages];
+        this.pushCompressor = settings.lz4 ? new Lz4BlockCompressor(framePages * PAGE_SIZE, settings.lz4Always) : null;
         this.sent = notPending();
         this.acked = notPending();
     }
@@ -221,8 +224,14 @@ public final class PostcopySource
             final int entries = fillPushFrame();
             if (entries > 0)
             {
+                final int length = pushBytes.limit();
+                final long start = System.nanoTime();
                 frames.write(pushBytes);
-                figures.pushBytes += pushBytes.limit();
+                if (pushCompressor != null)
+                {
+                    pushCompressor.written(System.nanoTime() - start, length);
+                }
+                figures.pushBytes += length;
                 if (settings.afterPushFrame != null)
                 {
                     settings.afterPushFrame.run();
@@ -297,10 +306,34 @@ public final class PostcopySource
                 data++;
             }
         }
-        pushPages.finish(entries, data, PAGE_SIZE);
-        pushBytes.limit(pushPages.frameLength()).position(0);
+        finishPages(pushPages, pushFrame, pushBytes, entries, data, pushCompressor);
         pushed.addAndGet(entries);
         return entries;
+    }
+
+    /**
+     * End a frame whose DATA pages sit raw after its entries: as one LZ4 block in their place when the compressor
+     * (if any) wants it and it pays, else RAW; then set the buffer's limit to the frame.
+     */
+    private static void finishPages(final PostcopyPagesFlyweight pages, final UnsafeBuffer frame,
+        final ByteBuffer bytes, final int entries, final int data, final Lz4BlockCompressor compressor)
+    {
+        final int dataBase = PostcopyPagesDescriptor.ENTRIES_OFFSET + entries * PostcopyPagesDescriptor.ENTRY_LENGTH;
+        int compressed = -1;
+        if (data > 0 && compressor != null && compressor.wanted() && compressor.probe(bytes, dataBase))
+        {
+            compressed = compressor.compress(bytes, dataBase, data * PAGE_SIZE);
+        }
+        if (compressed > 0)
+        {
+            frame.putBytes(dataBase, compressor.compressed(), 0, compressed);
+            pages.finishLz4(entries, compressed);
+        }
+        else
+        {
+            pages.finish(entries, data, PAGE_SIZE);
+        }
+        bytes.limit(pages.frameLength()).position(0);
     }
 
     private long nextPushPage(final AtomicPageBitmap claim)
@@ -389,6 +422,8 @@ public final class PostcopySource
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         final PostcopyPagesFlyweight pages = new PostcopyPagesFlyweight();
         final long[] replyList = new long[replyPages];
+        final Lz4BlockCompressor replyCompressor = settings.lz4 && settings.lz4Replies ?
+            new Lz4BlockCompressor(replyPages * PAGE_SIZE, true) : null;
         try
         {
             if (ackedCount.get() >= total)
@@ -441,8 +476,7 @@ public final class PostcopySource
                             data++;
                         }
                     }
-                    pages.finish(entries, data, PAGE_SIZE);
-                    replyBytes.limit(pages.frameLength()).position(0);
+                    finishPages(pages, reply, replyBytes, entries, data, replyCompressor);
                     frames.write(replyBytes);
                     demands.incrementAndGet();
                     prefetched.addAndGet(entries - 1);

@@ -4,8 +4,6 @@ import io.ramshift.engine.image.MappedImage;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.RunBatchDescriptor;
 import io.ramshift.layout.RunBatchFlyweight;
-import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Factory;
 import org.agrona.BufferUtil;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,17 +21,10 @@ import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
  * the block is sent only when it saves at least 1/16 — incompressible batches cost one page of LZ4, not a batch.
  * <p>
  * LZ4 runs at about 1 GB/s per core on page data, slower than loopback or a 10 Gbit/s link, so by default it is
- * used only while the link is the bottleneck: a socket write that blocks (takes longer than copying into the
- * socket buffer would) counts as link-bound, and an exponential average of that decides for the next batches
- * (zstd's {@code --adapt} uses the same signal).
+ * used only while the link is the bottleneck (see {@link Lz4BlockCompressor}, whose rules post-copy pushes share).
  */
 public final class PageBatchEncoder
 {
-    private static final int PROBE_LIMIT = PAGE_SIZE - PAGE_SIZE / 8;
-    /** A write slower than this many bytes per nanosecond (plus a fixed allowance) blocked on the link. */
-    private static final double COPY_BYTES_PER_NANO = 4.0;
-    private static final long WRITE_ALLOWANCE_NANOS = 50_000;
-
     private final MappedImage image;
     private final int maxDataPages;
     private final int maxRuns;
@@ -41,14 +32,11 @@ public final class PageBatchEncoder
     private final RunBatchFlyweight batch = new RunBatchFlyweight();
     private final ByteBuffer[] gather;
     private final ByteBuffer[][] views;
-    private final LZ4Compressor compressor;
+    private final Lz4BlockCompressor compressor;
     private final UnsafeBuffer staging;
     private final ByteBuffer stagingBytes;
-    private final ByteBuffer compressed;
-    private final boolean lz4Always;
     private final boolean copyPages;
     private final long stagingAddress;
-    private double linkBound = 1.0;
     private int runCount;
     private int dataPages;
     private int sliceCount;
@@ -100,7 +88,6 @@ public final class PageBatchEncoder
                 " runs=" + maxRuns);
         }
         this.image = image;
-        this.lz4Always = lz4Always;
         this.maxDataPages = maxDataPages;
         this.maxRuns = maxRuns;
         final int maxSlices = maxRuns + maxDataPages;
@@ -122,17 +109,7 @@ public final class PageBatchEncoder
             this.staging = null;
             this.stagingAddress = 0;
         }
-        if (lz4)
-        {
-            this.compressor = LZ4Factory.fastestInstance().fastCompressor();
-            this.compressed = BufferUtil.allocateDirectAligned(
-                compressor.maxCompressedLength(maxDataPages << PAGE_SHIFT), 4096);
-        }
-        else
-        {
-            this.compressor = null;
-            this.compressed = null;
-        }
+        this.compressor = lz4 ? new Lz4BlockCompressor(maxDataPages << PAGE_SHIFT, lz4Always) : null;
     }
 
     /** @return true when no run has been added since the last write. */
@@ -295,7 +272,7 @@ public final class PageBatchEncoder
             gather[1] = stagingBytes;
             sliceCount = 1;
         }
-        final int compressedLength = rawLength > 0 && compressor != null && (lz4Always || linkBound >= 0.5) ?
+        final int compressedLength = rawLength > 0 && compressor != null && compressor.wanted() ?
             compress(rawLength) : -1;
         final long start = System.nanoTime();
         final int frameLength;
@@ -303,6 +280,7 @@ public final class PageBatchEncoder
         {
             batch.encodeBody(runCount, ProtocolDescriptor.ENCODING_LZ4, compressedLength, rawLength, sequence);
             headerBytes.limit(RunBatchDescriptor.payloadOffset(runCount)).position(0);
+            final ByteBuffer compressed = compressor.compressed();
             compressed.limit(compressedLength).position(0);
             gather[0] = headerBytes;
             gather[1] = compressed;
@@ -325,8 +303,10 @@ public final class PageBatchEncoder
         final long took = System.nanoTime() - start;
         writeNanos += took;
         frameLength = batch.frameLength();
-        final boolean blocked = took > WRITE_ALLOWANCE_NANOS + (long)(frameLength / COPY_BYTES_PER_NANO);
-        linkBound = linkBound * 0.75 + (blocked ? 0.25 : 0.0);
+        if (compressor != null)
+        {
+            compressor.written(took, frameLength);
+        }
         rawDataBytes += rawLength;
         for (int i = 1; i <= sliceCount; i++)
         {
@@ -347,17 +327,13 @@ public final class PageBatchEncoder
         try
         {
             final ByteBuffer first = gather[1];
-            final int probe = compressor.compress(first, first.position(), PAGE_SIZE, compressed, 0,
-                compressed.capacity());
-            if (probe > PROBE_LIMIT)
+            if (!compressor.probe(first, first.position()))
             {
                 return -1;
             }
             if (copyPages)
             {
-                final int length = compressor.compress(stagingBytes, 0, rawLength, compressed, 0,
-                    compressed.capacity());
-                return length < rawLength - rawLength / 16 ? length : -1;
+                return compressor.compress(stagingBytes, 0, rawLength);
             }
             int position = 0;
             for (int i = 1; i <= sliceCount; i++)
@@ -367,8 +343,7 @@ public final class PageBatchEncoder
                 staging.putBytes(position, slice, slice.position(), length);
                 position += length;
             }
-            final int length = compressor.compress(stagingBytes, 0, rawLength, compressed, 0, compressed.capacity());
-            return length < rawLength - rawLength / 16 ? length : -1;
+            return compressor.compress(stagingBytes, 0, rawLength);
         }
         finally
         {
@@ -380,6 +355,6 @@ public final class PageBatchEncoder
     public int maxFrameLength()
     {
         return RunBatchDescriptor.payloadOffset(maxRuns) +
-            (compressor == null ? maxDataPages << PAGE_SHIFT : compressed.capacity());
+            (compressor == null ? maxDataPages << PAGE_SHIFT : compressor.maxCompressedLength());
     }
 }

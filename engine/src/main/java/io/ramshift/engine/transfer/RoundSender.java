@@ -38,4 +38,16 @@ public interface RoundSender
      * @param hotCount entries of {@code hot}.
      */
     void postcopy(io.ramshift.engine.image.AtomicPageBitmap pending, long[] hot, int hotCount);
+
+    /**
+     * Pure post-copy replaces the bulk round, so the bulk round's rule applies: pages the guest reported free are
+     * current at the switch (neither pushed nor demanded; the destination keeps whatever it holds there).
+     *
+     * @param pending every page; the free ones are cleared.
+     * @return pages cleared.
+     */
+    default long skipFreePages(final io.ramshift.engine.image.AtomicPageBitmap pending)
+    {
+        return 0;
+    }
 }

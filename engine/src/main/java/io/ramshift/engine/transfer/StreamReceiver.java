@@ -8,9 +8,6 @@ import io.ramshift.layout.EndFlyweight;
 import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.RunBatchFlyweight;
-import net.jpountz.lz4.LZ4Exception;
-import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.agrona.BufferUtil;
 
 import java.nio.ByteBuffer;
@@ -40,10 +37,9 @@ final class StreamReceiver implements Runnable
     private final ImageDigest digest = new ImageDigest();
     private final PageHashLedger ledger;
     private final TransferStats stats = new TransferStats();
-    private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
     private final ByteBuffer payload;
     private final long payloadBase;
-    private ByteBuffer decoded;
+    private Lz4BlockDecoder decoder;
     private ByteBuffer copy;
 
     private final boolean expectDeviceState;
@@ -367,28 +363,14 @@ final class StreamReceiver implements Runnable
 
     private ByteBuffer decode(final int rawLength)
     {
-        if (decoded == null)
+        if (decoder == null)
         {
-            decoded = BufferUtil.allocateDirectAligned(ProtocolDescriptor.MAX_BATCH_DATA_PAGES << PAGE_SHIFT, 4096);
+            decoder = new Lz4BlockDecoder(ProtocolDescriptor.MAX_BATCH_DATA_PAGES << PAGE_SHIFT);
         }
         final long start = System.nanoTime();
-        final int length;
-        try
-        {
-            length = decompressor.decompress(payload, batch.payloadBufferOffset(), batch.payloadLength(), decoded, 0,
-                rawLength);
-        }
-        catch (final LZ4Exception ex)
-        {
-            throw new LayoutException("malformed LZ4 payload: sequence=" + batch.sequence() + " payload=" +
-                batch.payloadLength() + " raw=" + rawLength + ": " + ex.getMessage());
-        }
+        final ByteBuffer decoded = decoder.decode(payload, batch.payloadBufferOffset(), batch.payloadLength(),
+            rawLength, "sequence", batch.sequence());
         stats.codecNanos += System.nanoTime() - start;
-        if (length != rawLength)
-        {
-            throw new LayoutException("LZ4 payload decompresses to the wrong size: sequence=" + batch.sequence() +
-                " decoded=" + length + " raw=" + rawLength);
-        }
         return decoded;
     }
 

@@ -660,6 +660,10 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             throw new IllegalStateException("post-copy switch in a session without post-copy settings");
         }
         flushRound();
+        // pushes follow the pre-copy LZ4 rules; replies are compressed only when bytes matter more than a wait
+        options.postcopy.lz4 = options.lz4;
+        options.postcopy.lz4Always = options.lz4Always;
+        options.postcopy.lz4Replies = options.lz4 && options.lz4Always;
         postcopyFigures = new io.ramshift.engine.postcopy.PostcopyFigures();
         final io.ramshift.engine.postcopy.PostcopySource source = new io.ramshift.engine.postcopy.PostcopySource(
             image, pending, hot, hotCount, options.postcopy, this::openPostcopyConnection, postcopyFigures);
@@ -681,6 +685,27 @@ final class StreamSender implements RunConsumer, Runnable, RoundSender
             }
         }
         stats.hashNanos += System.nanoTime() - start;
+    }
+
+    public long skipFreePages(final io.ramshift.engine.image.AtomicPageBitmap pending)
+    {
+        if (bitmap == null)
+        {
+            return 0;
+        }
+        long skipped = 0;
+        for (int w = 0, n = Math.min(pending.wordCount(), bitmap.wordCount()); w < n; w++)
+        {
+            final long pendingBits = pending.word(w);
+            final long free = pendingBits & bitmap.word(w);
+            if (free != 0)
+            {
+                pending.putWord(w, pendingBits & ~free);
+                skipped += Long.bitCount(free);
+            }
+        }
+        stats.freePages += skipped;
+        return skipped;
     }
 
     private io.ramshift.engine.postcopy.PostcopyConnection openPostcopyConnection(final long extraOptions,
