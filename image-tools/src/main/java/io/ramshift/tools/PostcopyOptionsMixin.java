@@ -55,6 +55,11 @@ final class PostcopyOptionsMixin implements AutoCloseable
         description = "How long the readers read (default: until every page arrived).")
     double readSeconds;
 
+    @Option(names = "--postcopy-read-rate", defaultValue = "100000", paramLabel = "PAGES/s",
+        description = "Pages per second each reader thread reads at most; it parks when ahead (default " +
+            "${DEFAULT-VALUE}; 0 = unpaced: a reader of pages already current spins a core).")
+    long readRate;
+
     private final AtomicReference<PostcopyReaders> started = new AtomicReference<>();
     private final AtomicReference<PostcopyImage> image = new AtomicReference<>();
     private Thread requestWatcher;
@@ -146,12 +151,18 @@ final class PostcopyOptionsMixin implements AutoCloseable
         options.postcopy.reconnectWindowMs = (long)(reconnectSeconds * 1000);
         final int threads = Math.max(1, readerThreads);
         final long readNanos = (long)(readSeconds * 1e9);
+        if (readRate < 0)
+        {
+            throw new RamshiftException("--postcopy-read-rate must be 0 (unpaced) or more: " + readRate);
+        }
+        final long rate = readRate;
         options.postcopy.onSwitch = switched ->
         {
             image.set(switched);
             if (pattern != null)
             {
-                started.set(new PostcopyReaders(switched, pattern, threads, readNanos, System.nanoTime(), null)
+                started.set(new PostcopyReaders(switched, pattern, threads, readNanos, rate, System.nanoTime(),
+                    null)
                     .start());
             }
         };
@@ -226,6 +237,8 @@ final class PostcopyOptionsMixin implements AutoCloseable
                 .field("max", latency.getMaxValue())
                 .field("mean", latency.getTotalCount() == 0 ? 0.0 : latency.getMean()))
             .field("readerPagesRead", dst.readerPagesRead)
+            .field("lz4PushFrames", source != null ? source.lz4PushFrames : 0)
+            .field("demandTimeouts", destination != null ? destination.demandTimeouts : 0)
             .field("reconnects", any.reconnects);
     }
 

@@ -63,6 +63,11 @@ public final class PostcopyDestination
     private volatile RuntimeException fatal;
     private Thread priorityThread;
     private Thread ackThread;
+    /** Demands written and replies read on the current priority connection (each demand gets one reply). */
+    private final java.util.concurrent.atomic.AtomicLong demandsWritten = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong repliesRead = new java.util.concurrent.atomic.AtomicLong();
+    /** When the priority connection last answered, or a wait for it began (nanosecond clock). */
+    private volatile long heardNanos;
 
     /**
      * @param settings  reconnect window, ack pacing, the switch callback.
@@ -283,6 +288,9 @@ public final class PostcopyDestination
 
     private void startPriority(final PostcopyConnection connection)
     {
+        demandsWritten.set(0);
+        repliesRead.set(0);
+        heardNanos = System.nanoTime();
         priority = connection;
         linkDown = false;
         final Thread thread = new Thread(() -> servePriority(connection), "ramshift-postcopy-replies");
@@ -320,7 +328,13 @@ public final class PostcopyDestination
                 final FrameChannel frames = connection.frames();
                 demandFrame.wrap(frames.out(), 0);
                 demandFrame.encodeDemand(page);
+                if (demandsWritten.get() == repliesRead.get())
+                {
+                    // nothing was outstanding: the wait for an answer starts now
+                    heardNanos = System.nanoTime();
+                }
                 frames.writeControl(demandFrame.frameLength());
+                demandsWritten.incrementAndGet();
             }
         }
         catch (final RuntimeException ex)
@@ -354,6 +368,8 @@ public final class PostcopyDestination
                         ProtocolDescriptor.typeName(type));
                 }
                 applyFrame(pages, frames, data, decoder, true);
+                heardNanos = System.nanoTime();
+                repliesRead.incrementAndGet();
             }
         }
         catch (final LayoutException ex)
@@ -387,9 +403,17 @@ public final class PostcopyDestination
         long lastAck = System.nanoTime();
         final long intervalNanos = settings.ackIntervalMs * 1_000_000L;
         final long pollMs = Math.max(1, Math.min(8, settings.ackIntervalMs / 4));
+        final long demandTimeoutNanos = settings.demandTimeoutMs * 1_000_000L;
         while (!finished)
         {
             final long now = System.nanoTime();
+            if (demandTimeoutNanos > 0 && !linkDown && priority != null &&
+                demandsWritten.get() > repliesRead.get() && now - heardNanos > demandTimeoutNanos)
+            {
+                // a demand unanswered for --io-timeout: the priority link is dead although no error was seen
+                figures.demandTimeouts++;
+                breakLink();
+            }
             final int waiting = image.unackedCount();
             if (waiting > 0 && (waiting >= settings.ackPages || now - lastAck >= intervalNanos ||
                 image.missingPages() == 0))

@@ -29,6 +29,10 @@ public final class PostcopyFigures
     public long duplicatePages;
     /** Pages acknowledged (sender: received; receiver: sent). */
     public long ackedPages;
+    /** Times an unanswered demand outlived the demand timeout and the link was taken as dead (receiver). */
+    public long demandTimeouts;
+    /** Push frames sent as one LZ4 block (sender). */
+    public long lz4PushFrames;
     /** Times the link was re-established. */
     public long reconnects;
     /** Reads that found their page not current (receiver). */

@@ -6,13 +6,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
 
 /**
  * A synthetic guest on the destination: threads that read pages of a {@link PostcopyImage} during post-copy, in
  * uniformly random order or sequentially from a random start (wrapping), until the image is complete or a time
- * is up. Each read of a page that is not current counts as a demand fault in the image's figures.
+ * is up. Each read of a page that is not current counts as a demand fault in the image's figures. Each thread may
+ * be paced to a rate of pages per second (it parks when ahead), so reads of pages already current do not take a
+ * whole core from the receiver.
  */
 public final class PostcopyReaders implements AutoCloseable
 {
@@ -35,9 +38,12 @@ public final class PostcopyReaders implements AutoCloseable
         void check(long page, UnsafeBuffer bytes);
     }
 
+    private static final long MAX_BEHIND_NANOS = 1_000_000;
+
     private final PostcopyImage image;
     private final Pattern pattern;
     private final long readNanos;
+    private final long readRate;
     private final long seed;
     private final PageCheck check;
     private final List<Thread> threads = new ArrayList<>();
@@ -55,9 +61,29 @@ public final class PostcopyReaders implements AutoCloseable
     public PostcopyReaders(final PostcopyImage image, final Pattern pattern, final int threads, final long readNanos,
         final long seed, final PageCheck check)
     {
+        this(image, pattern, threads, readNanos, 0, seed, check);
+    }
+
+    /**
+     * @param image     the destination's image.
+     * @param pattern   random or sequential.
+     * @param threads   reader threads.
+     * @param readNanos how long to read, 0 for until the image is complete.
+     * @param readRate  pages per second each thread reads at most, 0 for unpaced.
+     * @param seed      seed of the page choice.
+     * @param check     sees every page read, or null.
+     */
+    public PostcopyReaders(final PostcopyImage image, final Pattern pattern, final int threads, final long readNanos,
+        final long readRate, final long seed, final PageCheck check)
+    {
+        if (readRate < 0)
+        {
+            throw new IllegalArgumentException("read rate must not be negative: readRate=" + readRate);
+        }
         this.image = image;
         this.pattern = pattern;
         this.readNanos = readNanos;
+        this.readRate = readRate;
         this.seed = seed;
         this.check = check;
         for (int i = 0; i < threads; i++)
@@ -90,6 +116,9 @@ public final class PostcopyReaders implements AutoCloseable
         final long pages = image.pageCount();
         final long start = System.nanoTime();
         long next = Long.remainderUnsigned(random.nextLong(), pages);
+        final double nanosPerPage = readRate > 0 ? 1e9 / readRate : 0;
+        long paceStart = start;
+        long paced = 0;
         try
         {
             while (!stop)
@@ -112,6 +141,23 @@ public final class PostcopyReaders implements AutoCloseable
                 if (check != null)
                 {
                     check.check(p, page);
+                }
+                if (readRate > 0)
+                {
+                    paced++;
+                    final long now = System.nanoTime();
+                    final long ahead = paceStart + (long)(paced * nanosPerPage) - now;
+                    if (ahead > 0)
+                    {
+                        // park, not spin: a park shorter than the timer slack returns late, so reads come in bursts
+                        LockSupport.parkNanos(ahead);
+                    }
+                    else if (ahead < -MAX_BEHIND_NANOS)
+                    {
+                        // after a long fault wait the reader goes on at its rate, not in a burst catching up
+                        paceStart = now;
+                        paced = 0;
+                    }
                 }
             }
         }

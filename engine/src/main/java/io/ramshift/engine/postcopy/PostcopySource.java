@@ -306,7 +306,10 @@ public final class PostcopySource
                 data++;
             }
         }
-        finishPages(pushPages, pushFrame, pushBytes, entries, data, pushCompressor);
+        if (finishPages(pushPages, pushFrame, pushBytes, entries, data, pushCompressor))
+        {
+            figures.lz4PushFrames++;
+        }
         pushed.addAndGet(entries);
         return entries;
     }
@@ -314,8 +317,10 @@ public final class PostcopySource
     /**
      * End a frame whose DATA pages sit raw after its entries: as one LZ4 block in their place when the compressor
      * (if any) wants it and it pays, else RAW; then set the buffer's limit to the frame.
+     *
+     * @return true when sent as LZ4.
      */
-    private static void finishPages(final PostcopyPagesFlyweight pages, final UnsafeBuffer frame,
+    private static boolean finishPages(final PostcopyPagesFlyweight pages, final UnsafeBuffer frame,
         final ByteBuffer bytes, final int entries, final int data, final Lz4BlockCompressor compressor)
     {
         final int dataBase = PostcopyPagesDescriptor.ENTRIES_OFFSET + entries * PostcopyPagesDescriptor.ENTRY_LENGTH;
@@ -334,6 +339,7 @@ public final class PostcopySource
             pages.finish(entries, data, PAGE_SIZE);
         }
         bytes.limit(pages.frameLength()).position(0);
+        return compressed > 0;
     }
 
     private long nextPushPage(final AtomicPageBitmap claim)

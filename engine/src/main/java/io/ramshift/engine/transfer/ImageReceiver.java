@@ -280,8 +280,12 @@ public final class ImageReceiver
                 // the sender opens its priority connection right after HELLO_ACK, so the switch finds it ready
                 postcopyPriority = acceptor.accept(ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY,
                     System.nanoTime() + options.streamAcceptTimeoutMs * 1_000_000L, true);
-                receivers[0].postcopy(new io.ramshift.engine.postcopy.PostcopyDestination(
-                    options.postcopy != null ? options.postcopy : new io.ramshift.engine.postcopy.PostcopySettings(),
+                final io.ramshift.engine.postcopy.PostcopySettings postcopySettings = options.postcopy != null ?
+                    options.postcopy : new io.ramshift.engine.postcopy.PostcopySettings();
+                // the priority connection has no idle timeout (two threads use it); a demand unanswered for
+                // --io-timeout is how a link that silently drops packets is noticed there
+                postcopySettings.demandTimeoutMs = options.ioTimeoutMs;
+                receivers[0].postcopy(new io.ramshift.engine.postcopy.PostcopyDestination(postcopySettings,
                     acceptor, readView, file, ledger, received, postcopyFigures), firstChannel, postcopyPriority);
             }
             try
