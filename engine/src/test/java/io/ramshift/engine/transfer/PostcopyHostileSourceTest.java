@@ -135,6 +135,81 @@ class PostcopyHostileSourceTest
         }
     }
 
+    @Test
+    void shouldRejectAnLz4PushThatDecodesToFewerBytesThanItsDataEntries() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.pendingAll();
+            // two DATA entries announce 8192 bytes; the block decodes to one page
+            script.bulk.write(lz4Pages(new long[] {2, 3}, compressed(content(5))));
+            final PeerErrorException refused = assertThrows(PeerErrorException.class,
+                () -> script.bulk.readFrame("an answer"));
+            assertTrue(refused.getMessage().contains(
+                "LZ4 payload decompresses to the wrong size: first page=2 decoded=4096 raw=8192"), refused.getMessage());
+            script.join();
+            assertTrue(script.failure.get().getMessage().contains("LZ4 payload decompresses to the wrong size"),
+                script.failure.get().getMessage());
+        }
+    }
+
+    @Test
+    void shouldRejectAnLz4PushThatDecodesPastItsDataEntries() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.pendingAll();
+            final byte[] two = new byte[8192];
+            System.arraycopy(content(5), 0, two, 0, 4096);
+            System.arraycopy(content(6), 0, two, 4096, 4096);
+            script.bulk.write(lz4Pages(new long[] {4}, compressed(two)));
+            final PeerErrorException refused = assertThrows(PeerErrorException.class,
+                () -> script.bulk.readFrame("an answer"));
+            assertTrue(refused.getMessage().contains("malformed LZ4 payload: first page=4"), refused.getMessage());
+            script.join();
+            assertTrue(script.failure.get().getMessage().contains("malformed LZ4 payload"),
+                script.failure.get().getMessage());
+        }
+    }
+
+    @Test
+    void shouldApplyAnLz4DemandReplyAndZeroEntries() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.pendingAll();
+            // page 6 as an LZ4 demand reply, page 7 pushed as a ZERO entry (no payload), the rest pushed raw
+            final ByteBuffer reply = lz4Pages(new long[] {6}, compressed(content(26)));
+            reply.put(8, (byte)ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND);
+            script.priority.write(reply);
+            script.awaitAcked(1);
+            for (int page = 0; page < 6; page++)
+            {
+                script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, page, 20 + page));
+            }
+            script.bulk.write(zeroPush(7));
+            script.awaitAcked(PAGES);
+            script.done();
+            long digest = 0;
+            for (int page = 0; page < PAGES; page++)
+            {
+                digest += ImageDigest.term(page, page == 7 ? ImageDigest.ZERO_PAGE_HASH : hash(20 + page));
+            }
+            script.bulk.write(RawFrames.end(0, 0, 0, 0, digest));
+            assertEquals(ProtocolDescriptor.TYPE_RESULT, script.bulk.readFrame("RESULT"));
+            final ResultFlyweight result = new ResultFlyweight();
+            result.wrap(script.bulk.in(), 0);
+            assertEquals(ProtocolDescriptor.STATUS_VERIFIED, result.status());
+            script.join();
+            assertNull(script.failure.get());
+            assertArrayEquals(content(26), TestImages.readPage(script.destination, 6));
+            assertArrayEquals(new byte[4096], TestImages.readPage(script.destination, 7));
+        }
+    }
+
     /** A receiver on a thread and the source's two connections, driven by hand. */
     private final class Script implements AutoCloseable
     {
@@ -255,6 +330,43 @@ class PostcopyHostileSourceTest
         frame.finish(1, 1, 4096);
         bytes.limit(frame.frameLength());
         return bytes;
+    }
+
+    /** A push frame of DATA entries whose payload is the given LZ4 block, whatever it decodes to. */
+    private static ByteBuffer lz4Pages(final long[] dataPages, final byte[] block)
+    {
+        final int entries = dataPages.length;
+        final ByteBuffer bytes = ByteBuffer.allocateDirect(PostcopyPagesDescriptor.lz4FrameLength(entries,
+            block.length));
+        final PostcopyPagesFlyweight frame = new PostcopyPagesFlyweight();
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        frame.wrap(buffer, 0);
+        frame.start(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH);
+        for (int i = 0; i < entries; i++)
+        {
+            frame.entry(i, dataPages[i], ProtocolDescriptor.RUN_DATA);
+        }
+        buffer.putBytes(frame.dataOffset(entries), block);
+        frame.finishLz4(entries, block.length);
+        bytes.limit(frame.frameLength());
+        return bytes;
+    }
+
+    private static ByteBuffer zeroPush(final long page)
+    {
+        final ByteBuffer bytes = ByteBuffer.allocateDirect(PostcopyPagesDescriptor.frameLength(1, 0, 4096));
+        final PostcopyPagesFlyweight frame = new PostcopyPagesFlyweight();
+        frame.wrap(new UnsafeBuffer(bytes), 0);
+        frame.start(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH);
+        frame.entry(0, page, ProtocolDescriptor.RUN_ZERO);
+        frame.finish(1, 0, 4096);
+        bytes.limit(frame.frameLength());
+        return bytes;
+    }
+
+    private static byte[] compressed(final byte[] raw)
+    {
+        return net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor().compress(raw);
     }
 
     private static byte[] content(final int fill)
