@@ -210,6 +210,60 @@ class PostcopyHostileSourceTest
         }
     }
 
+    @Test
+    void shouldTakeAPriorityLinkThatNeverAnswersADemandAsDeadWhilePushesStillFlow() throws Exception
+    {
+        final AtomicReference<Thread> reader = new AtomicReference<>();
+        try (Script script = new Script(options ->
+        {
+            options.ioTimeoutMs = 1_500;
+            // a reader misses page 7 at the switch; the source below never answers its demand
+            options.postcopy.onSwitch = image ->
+            {
+                final Thread thread = new Thread(() ->
+                {
+                    try
+                    {
+                        image.awaitPage(7);
+                    }
+                    catch (final RuntimeException expected)
+                    {
+                        // the session fails for good: the page never arrives
+                    }
+                }, "test-reader");
+                reader.set(thread);
+                thread.start();
+            };
+        }))
+        {
+            script.connectPriority();
+            script.pendingAll();
+            assertEquals(ProtocolDescriptor.TYPE_POSTCOPY_DEMAND, script.priority.readFrame("POSTCOPY_DEMAND"));
+            // the bulk connection stays busy (the same page pushed again and again, dropped as a duplicate), so
+            // only the unanswered demand can tell the receiver that the link is dead
+            boolean receiverGaveUp = false;
+            for (int i = 0; i < 200 && !receiverGaveUp; i++)
+            {
+                try
+                {
+                    script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, 0, 20));
+                    Thread.sleep(50);
+                }
+                catch (final RuntimeException closed)
+                {
+                    receiverGaveUp = true;
+                }
+                receiverGaveUp |= !script.receiver.isAlive();
+            }
+            assertTrue(receiverGaveUp, "the receiver took the silent priority link as dead while pushes flowed");
+            script.join();
+            assertTrue(script.failure.get().getMessage().contains(
+                "post-copy link lost and the sender did not come back within the reconnect window"),
+                script.failure.get().getMessage());
+        }
+        reader.get().join(10_000);
+    }
+
     /** A receiver on a thread and the source's two connections, driven by hand. */
     private final class Script implements AutoCloseable
     {
@@ -226,12 +280,18 @@ class PostcopyHostileSourceTest
 
         Script() throws Exception
         {
+            this(options -> { });
+        }
+
+        Script(final java.util.function.Consumer<TransferOptions> configure) throws Exception
+        {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             final TransferOptions options = new TransferOptions();
             options.noSync = true;
             options.postcopy = new PostcopySettings();
             options.postcopy.reconnectWindowMs = 300;
             options.postcopy.ackIntervalMs = 1;
+            configure.accept(options);
             receiver = new Thread(() ->
             {
                 try
