@@ -18,7 +18,7 @@ class PostcopyCommandTest
 {
     private static final String[] POSTCOPY_FIELDS = {"switchSeconds", "postcopySeconds", "pagesAtSwitch",
         "pushedPages", "demandedPages", "prefetchedPages", "pushBytesPerSecond", "faults", "p50", "p90", "p99", "max",
-        "mean", "readerPagesRead", "reconnects"};
+        "mean", "readerPagesRead", "lz4PushFrames", "demandTimeouts", "reconnects"};
 
     @TempDir
     Path dir;
@@ -80,6 +80,37 @@ class PostcopyCommandTest
         assertTrue(run.out.contains("switched to post-copy (pure post-copy)"), run::toString);
         assertTrue(run.out.contains("post-copy: switch at"), run::toString);
         assertTrue(run.out.contains("faults, latency us p50"), run::toString);
+    }
+
+    @Test
+    void shouldLeaveFreePagesOutOfAPurePostcopyWithAPacedReader()
+    {
+        final Path image = dir.resolve("guest.ram");
+        final Path free = dir.resolve("guest.free");
+        assertEquals(0, RamshiftMain.run("generate", "--fractions", "0.1,0.6,0.2,0.1,0", "--size", "8M", "--out",
+            image.toString(), "--free-bitmap", free.toString(), "--sparse"));
+        final Path copy = dir.resolve("copy.ram");
+        final CliRun run = CliRun.of("migrate", image.toString(), copy.toString(), "--free-bitmap", free.toString(),
+            "--live", "--dirty-rate", "50000", "--postcopy", "--postcopy-read-rate", "20000", "--no-sync", "--json");
+
+        assertEquals(0, run.exitCode, run::toString);
+        assertEquals("true", run.jsonField("verified"));
+        final long pagesAtSwitch = Long.parseLong(run.jsonField("pagesAtSwitch"));
+        assertTrue(pagesAtSwitch > 0 && pagesAtSwitch < 2048 * 4 / 10, "free pages are current: " + pagesAtSwitch);
+        assertTrue(Long.parseLong(run.jsonField("bytesOnWire")) < (8L << 20) * 4 / 10, run::toString);
+        assertEquals(0, RamshiftMain.run("verify", image.toString(), copy.toString(), "--free-bitmap",
+            free.toString()));
+    }
+
+    @Test
+    void shouldRefuseANegativeReadRate()
+    {
+        final Path image = generate();
+        final CliRun run = CliRun.of("migrate", image.toString(), dir.resolve("copy.ram").toString(), "--live",
+            "--postcopy", "--postcopy-read-rate", "-1");
+
+        assertNotEquals(0, run.exitCode);
+        assertTrue(run.err.contains("--postcopy-read-rate must be 0 (unpaced) or more: -1"), run::toString);
     }
 
     @Test
