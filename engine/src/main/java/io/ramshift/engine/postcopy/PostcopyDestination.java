@@ -20,6 +20,7 @@ import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.ramshift.engine.image.MappedImage.PAGE_SIZE;
 
@@ -64,8 +65,8 @@ public final class PostcopyDestination
     private Thread priorityThread;
     private Thread ackThread;
     /** Demands written and replies read on the current priority connection (each demand gets one reply). */
-    private final java.util.concurrent.atomic.AtomicLong demandsWritten = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong repliesRead = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong demandsWritten = new AtomicLong();
+    private final AtomicLong repliesRead = new AtomicLong();
     /** When the priority connection last answered, or a wait for it began (nanosecond clock). */
     private volatile long heardNanos;
 

@@ -101,6 +101,14 @@ class PostcopyImageTest
     }
 
     @Test
+    void shouldRefuseANegativeReaderRate()
+    {
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> new PostcopyReaders(image, PostcopyReaders.Pattern.RANDOM, 1, 0, -1, 1, null));
+        assertEquals("read rate must not be negative: readRate=-1", refused.getMessage());
+    }
+
+    @Test
     void shouldIgnoreAPageThatWasCurrentBeforeTheSwitch()
     {
         assertFalse(image.apply(5, page((byte)9), PostcopyImage.FROM_PUSH), "a page not pending is never applied");

@@ -157,8 +157,9 @@ class PostcopyMigrationTest
             options.live = rounds;
             options.noSync = true;
             options.postcopy = new PostcopySettings();
+            // paced readers (they park when ahead of 200,000 pages/s) see the same bytes as unpaced ones
             options.postcopy.onSwitch = postcopyImage -> readers.set(new PostcopyReaders(postcopyImage,
-                PostcopyReaders.Pattern.RANDOM, 2, 0, 7, this::check).start());
+                PostcopyReaders.Pattern.RANDOM, 2, 0, 200_000, 7, this::check).start());
             migration = new LoopbackMigration(options);
         }
 
