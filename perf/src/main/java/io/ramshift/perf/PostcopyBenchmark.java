@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * (two network namespaces joined by a veth pair shaped with tbf, {@code perf/scripts/two-hosts.sh}, root;
  * {@code ramshift receive} in one, {@code ramshift send} in the other).
  * <p>
- * {@code ./ramshift postcopy-bench [--size 1G] [--runs 3] [--dirty-rate 150000] [--hot-set PAGES]
- * [--max-rounds 8] [--links loopback,10gbit] [--modes precopy,postcopy-random,...] [--work DIR] [--json F]}
+ * {@code ./ramshift postcopy-bench [--size 1G] [--fractions Z,F,C,R,D] [--runs 3] [--dirty-rate 150000]
+ * [--hot-set PAGES] [--max-rounds 8] [--links loopback,10gbit] [--modes precopy,postcopy-random,...] [--work DIR] [--json F]}
  */
 public final class PostcopyBenchmark
 {
@@ -101,6 +101,8 @@ public final class PostcopyBenchmark
         Path work = Path.of(System.getProperty("java.io.tmpdir"), "ramshift-postcopy-bench");
         Path jsonOut = Path.of("postcopy-bench-results.json");
         String size = "1G";
+        // most pages in use (few free, few zero): post-copy has something to push and readers fault on it
+        String fractions = "0.15,0.05,0.4,0.3,0.1";
         int runs = 3;
         long dirtyRate = 150_000;
         long hotSet = 0;
@@ -115,6 +117,7 @@ public final class PostcopyBenchmark
                 case "--work" -> work = Path.of(args[++i]);
                 case "--json" -> jsonOut = Path.of(args[++i]);
                 case "--size" -> size = args[++i];
+                case "--fractions" -> fractions = args[++i];
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--dirty-rate" -> dirtyRate = Long.parseLong(args[++i]);
                 case "--hot-set" -> hotSet = Long.parseLong(args[++i]);
@@ -124,7 +127,7 @@ public final class PostcopyBenchmark
                 default ->
                 {
                     System.err.println("unknown argument: " + args[i]);
-                    System.err.println("usage: postcopy-bench [--size 1G] [--runs 3] [--dirty-rate 150000] " +
+                    System.err.println("usage: postcopy-bench [--size 1G] [--fractions 0.15,0.05,0.4,0.3,0.1] [--runs 3] [--dirty-rate 150000] " +
                         "[--hot-set PAGES] [--max-rounds 8] [--links loopback,10gbit] [--modes precopy," +
                         "postcopy-random,postcopy-sequential,hybrid-random] [--work DIR] [--json F]");
                     System.exit(2);
@@ -136,17 +139,19 @@ public final class PostcopyBenchmark
             " --max-rounds " + maxRounds + " --json";
         final PostcopyBenchmark bench = new PostcopyBenchmark(ramshift.toAbsolutePath(), work.toAbsolutePath(), runs,
             live, modes);
-        bench.run(size, links, jsonOut);
+        bench.run(size, fractions, links, jsonOut);
     }
 
-    private void run(final String size, final List<String> links, final Path jsonOut) throws Exception
+    private void run(final String size, final String fractions, final List<String> links, final Path jsonOut)
+        throws Exception
     {
-        final Path image = work.resolve("post-workload-" + size + ".img");
-        final Path bitmap = work.resolve("post-workload-" + size + ".free");
-        shell(ramshift + " generate --profile post-workload --size " + size + " --seed 1 --out " + image +
+        final Path image = work.resolve("guest-" + size + ".img");
+        final Path bitmap = work.resolve("guest-" + size + ".free");
+        shell(ramshift + " generate --fractions " + fractions + " --size " + size + " --seed 1 --out " + image +
             " --free-bitmap " + bitmap + " --force > /dev/null");
         final long imageBytes = Files.size(image);
-        json.append("{\"size\":\"").append(size).append("\",\"imageBytes\":").append(imageBytes)
+        json.append("{\"size\":\"").append(size).append("\",\"fractions\":\"").append(fractions)
+            .append("\",\"imageBytes\":").append(imageBytes)
             .append(",\"runs\":").append(runs).append(",\"liveFlags\":\"").append(liveFlags)
             .append("\",\"links\":[");
         try
