@@ -5,6 +5,10 @@ import io.ramshift.engine.TransferException;
 import io.ramshift.engine.image.AtomicPageBitmap;
 import io.ramshift.engine.image.DestinationFile;
 import io.ramshift.engine.image.MappedImage;
+import io.ramshift.engine.postcopy.PostcopyConnection;
+import io.ramshift.engine.postcopy.PostcopyDestination;
+import io.ramshift.engine.postcopy.PostcopyFigures;
+import io.ramshift.engine.postcopy.PostcopySettings;
 import io.ramshift.engine.scan.ParallelRanges;
 import io.ramshift.layout.HelloAckDescriptor;
 import io.ramshift.layout.HelloAckFlyweight;
@@ -14,8 +18,11 @@ import io.ramshift.layout.LayoutException;
 import io.ramshift.layout.ProtocolDescriptor;
 import io.ramshift.layout.ResultFlyweight;
 import io.ramshift.layout.ResumeDescriptor;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -34,12 +41,12 @@ public final class ImageReceiver
 {
     private final TransferOptions options;
     private final HelloFlyweight hello = new HelloFlyweight();
-    private final org.agrona.concurrent.UnsafeBuffer helloCopy =
-        new org.agrona.concurrent.UnsafeBuffer(new byte[HelloDescriptor.LENGTH]);
+    private final UnsafeBuffer helloCopy =
+        new UnsafeBuffer(new byte[HelloDescriptor.LENGTH]);
     private final HelloAckFlyweight helloAck = new HelloAckFlyweight();
     private final ResultFlyweight result = new ResultFlyweight();
-    private io.ramshift.engine.postcopy.PostcopyConnection postcopyConnection;
-    private io.ramshift.engine.postcopy.PostcopyConnection postcopyPriority;
+    private PostcopyConnection postcopyConnection;
+    private PostcopyConnection postcopyPriority;
 
     /**
      * @param options receiver-side settings (resize, noSync).
@@ -271,21 +278,21 @@ public final class ImageReceiver
             {
                 workers[streamCount] = durableHasher;
             }
-            io.ramshift.engine.postcopy.PostcopyFigures postcopyFigures = null;
+            PostcopyFigures postcopyFigures = null;
             if (postcopy)
             {
-                postcopyFigures = new io.ramshift.engine.postcopy.PostcopyFigures();
+                postcopyFigures = new PostcopyFigures();
                 final SessionAcceptor acceptor = new SessionAcceptor(server, sessionId, imageSize, helloOptions,
                     file.state());
                 // the sender opens its priority connection right after HELLO_ACK, so the switch finds it ready
                 postcopyPriority = acceptor.accept(ProtocolDescriptor.OPTION_POSTCOPY_PRIORITY,
                     System.nanoTime() + options.streamAcceptTimeoutMs * 1_000_000L, true);
-                final io.ramshift.engine.postcopy.PostcopySettings postcopySettings = options.postcopy != null ?
-                    options.postcopy : new io.ramshift.engine.postcopy.PostcopySettings();
+                final PostcopySettings postcopySettings = options.postcopy != null ?
+                    options.postcopy : new PostcopySettings();
                 // the priority connection has no idle timeout (two threads use it); a demand unanswered for
                 // --io-timeout is how a link that silently drops packets is noticed there
                 postcopySettings.demandTimeoutMs = options.ioTimeoutMs;
-                receivers[0].postcopy(new io.ramshift.engine.postcopy.PostcopyDestination(postcopySettings,
+                receivers[0].postcopy(new PostcopyDestination(postcopySettings,
                     acceptor, readView, file, ledger, received, postcopyFigures), firstChannel, postcopyPriority);
             }
             try
@@ -397,7 +404,7 @@ public final class ImageReceiver
                 final long loadStart = System.nanoTime();
                 try
                 {
-                    final java.nio.ByteBuffer state = receivers[0].deviceState();
+                    final ByteBuffer state = receivers[0].deviceState();
                     total.deviceStateBytes = state.remaining();
                     options.deviceStateSink.load(state);
                 }
@@ -568,7 +575,7 @@ public final class ImageReceiver
             throw new LayoutException("expected HELLO, got " + ProtocolDescriptor.typeName(type));
         }
         // a copy: the stream's input buffer is reused by the frames that follow (authentication, delta exchange)
-        final int length = frames.in().getInt(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final int length = frames.in().getInt(0, ByteOrder.LITTLE_ENDIAN);
         if (length != HelloDescriptor.LENGTH)
         {
             throw new LayoutException("HELLO of the wrong length: length=" + length + " expected=" +
@@ -657,7 +664,7 @@ public final class ImageReceiver
      * a link drop, the sender's resume. A connection that does not belong to the session is refused and closed;
      * the wait goes on until the deadline.
      */
-    private final class SessionAcceptor implements io.ramshift.engine.postcopy.PostcopyDestination.Acceptor
+    private final class SessionAcceptor implements PostcopyDestination.Acceptor
     {
         private final ServerSocketChannel server;
         private final long sessionId;
@@ -675,7 +682,7 @@ public final class ImageReceiver
             this.destinationState = destinationState;
         }
 
-        public io.ramshift.engine.postcopy.PostcopyConnection accept(final long extraOptions,
+        public PostcopyConnection accept(final long extraOptions,
             final long deadlineNanos, final boolean blocking)
         {
             while (true)
@@ -712,7 +719,7 @@ public final class ImageReceiver
                     helloAck.wrap(frames.out(), 0);
                     helloAck.encode(destinationState, sessionId);
                     frames.writeControl(helloAck.frameLength());
-                    return new io.ramshift.engine.postcopy.PostcopyConnection(channel, frames, true);
+                    return new PostcopyConnection(channel, frames, true);
                 }
                 catch (final IOException ex)
                 {
