@@ -1,5 +1,7 @@
 package io.ramshift.tools;
 
+import io.ramshift.engine.LinkProxy;
+
 import io.ramshift.engine.RamshiftThreads;
 import io.ramshift.engine.transfer.TransferJournal;
 import org.junit.jupiter.api.AfterEach;
@@ -10,11 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,7 +62,7 @@ class ReceiverKilledTest
         final Process receiver = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("receiver.log").toFile()).start();
         final AtomicInteger sendExit = new AtomicInteger(-1);
         Thread sender = null;
-        try (ThrottlingProxy proxy = new ThrottlingProxy(receiverPort, 64 * 1024, 4_000_000L))
+        try (LinkProxy proxy = new LinkProxy(receiverPort).throttle(64 * 1024, 4_000_000L).start())
         {
             final Path log = dir.resolve("receiver.log");
             awaitListening(() -> readQuietly(log), receiver);
@@ -163,103 +161,6 @@ class ReceiverKilledTest
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
             return socket.getLocalPort();
-        }
-    }
-
-    /** Forwards connections to a port at a bounded rate (a chunk, then a pause): a slow link. */
-    private static final class ThrottlingProxy implements AutoCloseable
-    {
-        private final ServerSocketChannel server;
-
-        ThrottlingProxy(final int target, final int chunk, final long pauseNanos) throws IOException
-        {
-            server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final Thread acceptor = new Thread(() -> accept(target, chunk, pauseNanos), "test-proxy");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() throws IOException
-        {
-            return ((InetSocketAddress)server.getLocalAddress()).getPort();
-        }
-
-        private void accept(final int target, final int chunk, final long pauseNanos)
-        {
-            try
-            {
-                while (true)
-                {
-                    final SocketChannel client = server.accept();
-                    final SocketChannel upstream;
-                    try
-                    {
-                        upstream = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
-                    }
-                    catch (final IOException refused)
-                    {
-                        closeQuietly(client);
-                        continue;
-                    }
-                    pump(client, upstream, chunk, pauseNanos, "test-proxy-up");
-                    pump(upstream, client, 64 * 1024, 0, "test-proxy-down");
-                }
-            }
-            catch (final IOException ignore)
-            {
-                // closed
-            }
-        }
-
-        private static void pump(final SocketChannel from, final SocketChannel to, final int chunk,
-            final long pauseNanos, final String name)
-        {
-            final Thread thread = new Thread(() ->
-            {
-                final ByteBuffer buffer = ByteBuffer.allocate(chunk);
-                try
-                {
-                    while (from.read(buffer) >= 0)
-                    {
-                        buffer.flip();
-                        while (buffer.hasRemaining())
-                        {
-                            to.write(buffer);
-                        }
-                        buffer.clear();
-                        if (pauseNanos > 0)
-                        {
-                            LockSupport.parkNanos(pauseNanos);
-                        }
-                    }
-                }
-                catch (final IOException ignore)
-                {
-                    // the other direction closed
-                }
-                closeQuietly(from);
-                closeQuietly(to);
-            }, name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private static void closeQuietly(final SocketChannel channel)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignore)
-            {
-                // already closed
-            }
-        }
-
-        public void close() throws IOException
-        {
-            server.close();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.ramshift.tools;
 
+import io.ramshift.engine.LinkProxy;
+
 import io.ramshift.engine.RamshiftThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +13,6 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +52,7 @@ class RetryCommandTest
         receiver.start();
         // the proxy connects to the receiver for each client: the receiver must be listening first
         awaitListening(receiverErr, receiver);
-        try (CuttingProxy proxy = new CuttingProxy(receiverPort, 4 << 20))
+        try (LinkProxy proxy = new LinkProxy(receiverPort).cutFirstConnectionAfter(4 << 20).start())
         {
             final CliRun send = CliRun.of("send", source.toString(), "--to", "127.0.0.1:" + proxy.port(), "--retry",
                 "3", "--no-lz4", "--json");
@@ -125,104 +125,6 @@ class RetryCommandTest
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
             return socket.getLocalPort();
-        }
-    }
-
-    /** Forwards connections to a port; the first one is dropped after a given number of sender bytes. */
-    private static final class CuttingProxy implements AutoCloseable
-    {
-        private final ServerSocketChannel server;
-        private final Thread acceptor;
-
-        CuttingProxy(final int target, final long cutAfter) throws IOException
-        {
-            server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            acceptor = new Thread(() -> accept(target, cutAfter), "test-proxy");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() throws IOException
-        {
-            return ((InetSocketAddress)server.getLocalAddress()).getPort();
-        }
-
-        private void accept(final int target, final long cutAfter)
-        {
-            try
-            {
-                for (int connection = 0; ; connection++)
-                {
-                    final SocketChannel client = server.accept();
-                    final SocketChannel upstream;
-                    try
-                    {
-                        upstream = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), target));
-                    }
-                    catch (final IOException ex)
-                    {
-                        // nobody listening (yet): this client fails at once, the next one is served
-                        closeQuietly(client);
-                        continue;
-                    }
-                    final long limit = connection == 0 ? cutAfter : Long.MAX_VALUE;
-                    pump(client, upstream, limit, "test-proxy-up");
-                    pump(upstream, client, Long.MAX_VALUE, "test-proxy-down");
-                }
-            }
-            catch (final IOException ignore)
-            {
-                // closed
-            }
-        }
-
-        private static void pump(final SocketChannel from, final SocketChannel to, final long limit,
-            final String name)
-        {
-            final Thread thread = new Thread(() ->
-            {
-                final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-                long moved = 0;
-                try
-                {
-                    while (moved < limit && from.read(buffer) >= 0)
-                    {
-                        buffer.flip();
-                        moved += buffer.remaining();
-                        while (buffer.hasRemaining())
-                        {
-                            to.write(buffer);
-                        }
-                        buffer.clear();
-                    }
-                }
-                catch (final IOException ignore)
-                {
-                    // the other direction closed
-                }
-                closeQuietly(from);
-                closeQuietly(to);
-            }, name);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private static void closeQuietly(final SocketChannel channel)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignore)
-            {
-                // already closed
-            }
-        }
-
-        public void close() throws IOException
-        {
-            server.close();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.ramshift.engine.postcopy;
 
+import io.ramshift.engine.LinkProxy;
+
 import io.ramshift.engine.RamshiftThreads;
 import io.ramshift.engine.generate.GeneratorProfile;
 import io.ramshift.engine.generate.ImageGenerator;
@@ -119,7 +121,7 @@ class PostcopyLinkCutTest
                 MappedImage mapped = MappedImage.openReadOnly(image))
             {
                 server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                try (LinkProxy proxy = new LinkProxy((InetSocketAddress)server.getLocalAddress()))
+                try (LinkProxy proxy = new LinkProxy((InetSocketAddress)server.getLocalAddress()).start())
                 {
                     final TransferOptions receiverOptions = new TransferOptions();
                     receiverOptions.noSync = true;
