@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.ramshift.engine.image.MappedImage.PAGE_SHIFT;
@@ -65,6 +66,8 @@ public final class PostcopyImage
     private final LongArrayList unacked = new LongArrayList();
     private final PostcopyFigures figures;
     private final ThreadLocal<ByteBuffer> zeroPage = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(PAGE_SIZE));
+    private final AtomicInteger activeReads = new AtomicInteger();
+    private volatile boolean closed;
     private volatile DemandSink sink;
     private volatile RuntimeException failure;
 
@@ -196,8 +199,40 @@ public final class PostcopyImage
     public void readPage(final long page, final MutableDirectBuffer dst, final int offset)
     {
         awaitPage(page);
-        dst.putBytes(offset, pageBuffer(page), 0, PAGE_SIZE);
+        // counted in before the closed check, so close() either sees this read or this read sees closed
+        activeReads.incrementAndGet();
+        try
+        {
+            if (closed)
+            {
+                throw new TransferException("post-copy image closed, the session ended: page=" + page);
+            }
+            dst.putBytes(offset, pageBuffer(page), 0, PAGE_SIZE);
+        }
+        finally
+        {
+            activeReads.decrementAndGet();
+        }
         readerPages.incrementAndGet();
+    }
+
+    /** @return true once the session ended and the mapping under this image may be gone. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Refuse reads from now on and wait for the reads in progress (a 4 KiB copy each): the destination's mapping
+     * is unmapped right after, and a reader still copying from it would touch unmapped memory.
+     */
+    public void close()
+    {
+        closed = true;
+        while (activeReads.get() != 0)
+        {
+            Thread.onSpinWait();
+        }
     }
 
     private final ThreadLocal<UnsafeBuffer> pageViews = ThreadLocal.withInitial(UnsafeBuffer::new);

@@ -109,6 +109,7 @@ public final class ImageReceiver
         SocketChannel[] extra = new SocketChannel[0];
         DestinationFile file = null;
         MappedImage readView = null;
+        PostcopyDestination postcopyDestination = null;
         TransferJournal journal = null;
         JournalCheckpoints checkpoints = null;
         try
@@ -292,8 +293,9 @@ public final class ImageReceiver
                 // the priority connection has no idle timeout (two threads use it); a demand unanswered for
                 // --io-timeout is how a link that silently drops packets is noticed there
                 postcopySettings.demandTimeoutMs = options.ioTimeoutMs;
-                receivers[0].postcopy(new PostcopyDestination(postcopySettings,
-                    acceptor, readView, file, ledger, received, postcopyFigures), firstChannel, postcopyPriority);
+                postcopyDestination = new PostcopyDestination(postcopySettings, acceptor, readView, file, ledger,
+                    received, postcopyFigures);
+                receivers[0].postcopy(postcopyDestination, firstChannel, postcopyPriority);
             }
             try
             {
@@ -504,6 +506,12 @@ public final class ImageReceiver
             {
                 postcopyPriority.release();
                 postcopyPriority = null;
+            }
+            if (postcopyDestination != null && postcopyDestination.image() != null)
+            {
+                // readers may outlive the session (a read time longer than the post-copy): none may copy from the
+                // mapping once it is gone
+                postcopyDestination.image().close();
             }
             if (readView != null)
             {

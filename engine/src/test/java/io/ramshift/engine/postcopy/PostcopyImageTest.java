@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,6 +178,26 @@ class PostcopyImageTest
         assertTrue(failure.get() instanceof TransferException);
         assertEquals("page 0 never arrived: link lost", failure.get().getMessage());
         assertThrows(TransferException.class, () -> image.awaitComplete(1000));
+    }
+
+    @Test
+    void shouldRefuseReadsOnceClosedAndStopReadersWithoutAFailure()
+    {
+        final UnsafeBuffer read = new UnsafeBuffer(new byte[4096]);
+        image.readPage(1, read, 0);
+        assertFalse(image.isClosed());
+
+        image.close();
+
+        assertTrue(image.isClosed());
+        final TransferException refused = assertThrows(TransferException.class, () -> image.readPage(1, read, 0));
+        assertTrue(refused.getMessage().contains("closed") && refused.getMessage().contains("page=1"),
+            refused.getMessage());
+        // readers with time left stop on a closed image and report no failure
+        final PostcopyReaders readers = new PostcopyReaders(image, PostcopyReaders.Pattern.SEQUENTIAL, 2,
+            60_000_000_000L, 0, 3, null).start();
+        readers.join();
+        assertNull(readers.failure());
     }
 
     @Test

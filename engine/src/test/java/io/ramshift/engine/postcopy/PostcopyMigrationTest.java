@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -160,7 +161,19 @@ class PostcopyMigrationTest
             // paced readers (they park when ahead of 200,000 pages/s) see the same bytes as unpaced ones
             options.postcopy.onSwitch = postcopyImage -> readers.set(new PostcopyReaders(postcopyImage,
                 PostcopyReaders.Pattern.RANDOM, 2, 0, 200_000, 7, this::check).start());
+            // the push holds after its first frame until a reader has read (bounded), so reads during post-copy
+            // happen even when a loaded machine starts the reader threads late; demands are served meanwhile
+            options.postcopy.afterPushFrame = this::awaitFirstRead;
             migration = new LoopbackMigration(options);
+        }
+
+        private void awaitFirstRead()
+        {
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (checked.get() == 0 && System.nanoTime() < deadline)
+            {
+                LockSupport.parkNanos(1_000_000L);
+            }
         }
 
         private void copySnapshot()
