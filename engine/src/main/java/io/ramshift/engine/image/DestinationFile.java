@@ -255,12 +255,25 @@ public final class DestinationFile implements AutoCloseable
      */
     public void zero(final long offset, final long length)
     {
+        zero(offset, length, false);
+    }
+
+    /**
+     * Make a range read as zeros, also in a file this receiver created when this session may have written data
+     * there (a live session sends a page again once the guest cleared it).
+     *
+     * @param offset  in the destination.
+     * @param length  bytes of the range.
+     * @param written true when this session wrote (or may have written) data into the range.
+     */
+    public void zero(final long offset, final long length, final boolean written)
+    {
         if (offset < 0 || length < 0 || offset > size - length)
         {
             throw new DestinationException("zero range past destination end: offset=" + offset +
                 " length=" + length + " size=" + size);
         }
-        if (state == HelloAckDescriptor.DESTINATION_CREATED || length == 0)
+        if (state == HelloAckDescriptor.DESTINATION_CREATED && !written || length == 0)
         {
             return;
         }

@@ -65,7 +65,6 @@ public final class PostcopyImage
     private final AtomicLong readerPages = new AtomicLong();
     private final LongArrayList unacked = new LongArrayList();
     private final PostcopyFigures figures;
-    private final ThreadLocal<ByteBuffer> zeroPage = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(PAGE_SIZE));
     private final AtomicInteger activeReads = new AtomicInteger();
     private volatile boolean closed;
     private volatile DemandSink sink;
@@ -311,19 +310,18 @@ public final class PostcopyImage
             duplicates.incrementAndGet();
             return false;
         }
-        final ByteBuffer bytes;
+        final long hash;
         if (data == null)
         {
-            bytes = zeroPage.get();
-            bytes.clear();
+            // a hole where nothing was written (a new file), cleared where this session wrote the page before
+            hash = ImageDigest.ZERO_PAGE_HASH;
+            file.zero((long)page << PAGE_SHIFT, PAGE_SIZE, received.isSet(page));
         }
         else
         {
-            bytes = data;
+            hash = ImageDigest.pageHash(org.agrona.BufferUtil.address(data) + data.position());
+            file.write((long)page << PAGE_SHIFT, data);
         }
-        final long hash = data == null ? ImageDigest.ZERO_PAGE_HASH :
-            ImageDigest.pageHash(org.agrona.BufferUtil.address(bytes) + bytes.position());
-        file.write((long)page << PAGE_SHIFT, bytes);
         ledger.record(page, hash);
         received.set(page);
         current.set(page);

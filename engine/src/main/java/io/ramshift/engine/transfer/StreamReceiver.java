@@ -282,7 +282,8 @@ final class StreamReceiver implements Runnable
             if (kind == ProtocolDescriptor.RUN_ZERO)
             {
                 final long start = System.nanoTime();
-                file.zero(first << PAGE_SHIFT, count << PAGE_SHIFT);
+                // a page this session wrote and now sends as zero (a live round) must be cleared, new file or not
+                file.zero(first << PAGE_SHIFT, count << PAGE_SHIFT, !received.noneSet(first, count));
                 stats.fileNanos += System.nanoTime() - start;
                 if (ledger != null)
                 {

@@ -134,6 +134,28 @@ class DestinationFileTest
     }
 
     @Test
+    void shouldClearPagesThisSessionWroteWhenZeroingACreatedDestination() throws IOException
+    {
+        final Path path = dir.resolve("created-written.img");
+
+        try (DestinationFile file = DestinationFile.open(path, SIZE, false))
+        {
+            file.write(0, ByteBuffer.wrap(TestImages.pageContent(STALE, 0)));
+            file.write((PAGES - 1) * PAGE_SIZE, ByteBuffer.wrap(TestImages.pageContent(STALE, PAGES - 1)));
+            file.write(5L * PAGE_SIZE, ByteBuffer.wrap(TestImages.pageContent(STALE, 5)));
+            file.zero(0, PAGE_SIZE, true);
+            file.zero((PAGES - 1) * PAGE_SIZE, PAGE_SIZE, true);
+            // not written by this session: stays as it is (a hole), even though page 5 holds data
+            file.zero(5L * PAGE_SIZE, PAGE_SIZE, false);
+        }
+
+        assertArrayEquals(new byte[PAGE_SIZE], TestImages.readPage(path, 0));
+        assertArrayEquals(new byte[PAGE_SIZE], TestImages.readPage(path, PAGES - 1));
+        assertArrayEquals(TestImages.pageContent(STALE, 5), TestImages.readPage(path, 5));
+        assertEquals(SIZE, Files.size(path));
+    }
+
+    @Test
     void shouldRefuseAnExistingDestinationOfAnotherSizeAndLeaveItUntouched() throws IOException
     {
         final Path path = staleFile("other.img", SIZE);

@@ -1,5 +1,7 @@
 package io.ramshift.engine.live;
 
+import io.ramshift.engine.TestImages;
+
 import io.ramshift.engine.RamshiftThreads;
 import io.ramshift.engine.generate.GeneratorProfile;
 import io.ramshift.engine.generate.ImageGenerator;
@@ -96,6 +98,39 @@ class LiveMigrationTest
     }
 
     /** Start the writer, migrate live into copy.ram, and make sure the writer is stopped even on failure. */
+    @Test
+    void shouldZeroPagesThatBecameZeroAfterTheyWereWrittenIntoANewDestination()
+    {
+        final Path image = generate();
+        try (MappedImage writable = MappedImage.open(image, true, MappedImage.DEFAULT_CHUNK_SIZE))
+        {
+            final DirtyPageBitmap dirty = new DirtyPageBitmap(writable.pageCount());
+            final GuestMemory memory = new GuestMemory(writable, dirty);
+            final long zeroed = 256L * 4096;
+            long dataPages = 0;
+            for (long p = 0; p < zeroed / 4096; p++)
+            {
+                dataPages += TestImages.isZero(TestImages.readPage(image, p)) ? 0 : 1;
+            }
+            assertTrue(dataPages > 0, "the first MiB holds data the bulk round writes");
+            final PageWriterWorkload workload = new PageWriterWorkload(memory, null, writable.pageCount() - 64, 64,
+                1_000, 3);
+            // the guest frees and clears the first MiB just before it stops: the final round sends it as ZERO runs
+            // over pages the bulk round wrote into the destination this receiver created
+            final LiveRounds rounds = new LiveRounds(new BitmapDirtySource(dirty, null), 20_000_000L, 30,
+                20_000_000_000L, () ->
+                {
+                    workload.stop();
+                    memory.setMemory(0, zeroed, (byte)0);
+                }, null);
+            final LoopbackMigration migration = migrateLive(image, rounds, workload);
+
+            assertTrue(migration.senderStats().verified);
+            assertTrue(migration.senderStats().zeroPages > 0);
+            assertIdentical(image, dir.resolve("copy.ram"));
+        }
+    }
+
     private LoopbackMigration migrateLive(final Path image, final LiveRounds rounds, final PageWriterWorkload workload)
     {
         final TransferOptions options = new TransferOptions();
