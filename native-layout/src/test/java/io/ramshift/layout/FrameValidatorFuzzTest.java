@@ -47,6 +47,10 @@ class FrameValidatorFuzzTest
     private final DeviceStateFlyweight deviceState = new DeviceStateFlyweight();
     private final DeltaFrameFlyweight delta = new DeltaFrameFlyweight();
     private final ResumeFlyweight resume = new ResumeFlyweight();
+    private final PostcopyPagesFlyweight postcopyPages = new PostcopyPagesFlyweight();
+    private final PostcopyBitmapFlyweight postcopyBitmap = new PostcopyBitmapFlyweight();
+    private final PostcopyDemandFlyweight postcopyDemand = new PostcopyDemandFlyweight();
+    private final PostcopyAckFlyweight postcopyAck = new PostcopyAckFlyweight();
 
     private int length;
     private int type;
@@ -147,6 +151,37 @@ class FrameValidatorFuzzTest
             }
         }
         check("PAGE_HASHES", () -> checkPageHashes(buffer));
+        for (final long pages : PAGE_COUNTS)
+        {
+            check("POSTCOPY_PAGES", () -> checkPostcopyPages(buffer, pages));
+            check("POSTCOPY_PENDING", () -> checkPostcopyBitmap(buffer, ProtocolDescriptor.TYPE_POSTCOPY_PENDING,
+                pages));
+            check("POSTCOPY_MISSING", () -> checkPostcopyBitmap(buffer, ProtocolDescriptor.TYPE_POSTCOPY_MISSING,
+                pages));
+            check("POSTCOPY_DEMAND", () ->
+            {
+                postcopyDemand.wrap(buffer, OFFSET);
+                postcopyDemand.validateDemand(pages);
+                inFrame(postcopyDemand.value() >= 0 && postcopyDemand.value() < pages, "demand inside the image");
+            });
+            check("POSTCOPY_DONE", () ->
+            {
+                postcopyDemand.wrap(buffer, OFFSET);
+                postcopyDemand.validateDone(pages);
+                inFrame(postcopyDemand.value() >= 0 && postcopyDemand.value() <= pages, "DONE pages of the image");
+            });
+            check("POSTCOPY_ACK", () ->
+            {
+                postcopyAck.wrap(buffer, OFFSET);
+                postcopyAck.validate(pages);
+                for (int i = 0; i < postcopyAck.runCount(); i++)
+                {
+                    final long first = postcopyAck.firstPage(i);
+                    final long count = postcopyAck.pageCount(i);
+                    inFrame(first >= 0 && count > 0 && first + count <= pages, "ACK run inside the image");
+                }
+            });
+        }
         if (anyAccepted)
         {
             accepted++;
@@ -172,6 +207,35 @@ class FrameValidatorFuzzTest
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    private void checkPostcopyPages(final UnsafeBuffer buffer, final long pages)
+    {
+        postcopyPages.wrap(buffer, OFFSET);
+        postcopyPages.validate(pages, ProtocolDescriptor.DEFAULT_PAGE_SIZE);
+        final int entries = postcopyPages.entryCount();
+        for (int i = 0; i < entries; i++)
+        {
+            inFrame(postcopyPages.page(i) >= 0 && postcopyPages.page(i) < pages, "post-copy page inside the image");
+        }
+        final long payload = postcopyPages.payloadLength(entries);
+        inFrame(postcopyPages.dataOffset(entries) + payload == OFFSET + length, "post-copy payload ends at the end");
+        final long raw = (long)postcopyPages.dataPages(entries) * ProtocolDescriptor.DEFAULT_PAGE_SIZE;
+        inFrame(postcopyPages.encoding() == ProtocolDescriptor.ENCODING_RAW ? payload == raw :
+            payload > 0 && payload < raw, "post-copy payload fits its DATA pages");
+    }
+
+    private void checkPostcopyBitmap(final UnsafeBuffer buffer, final int bitmapType, final long pages)
+    {
+        postcopyBitmap.wrap(buffer, OFFSET);
+        // as the first chunk, and as the chunk that follows the ones before it (where its own first page says)
+        final long first = length >= PostcopyBitmapDescriptor.WORDS_OFFSET ?
+            buffer.getLong(OFFSET + PostcopyBitmapDescriptor.FIRST_PAGE_OFFSET, LITTLE_ENDIAN) : 0;
+        postcopyBitmap.validate(bitmapType, pages, first >= 0 && (first & 63) == 0 && first < pages ? first : 0);
+        final int words = postcopyBitmap.wordCount();
+        inFrame(PostcopyBitmapDescriptor.WORDS_OFFSET + words * 8L == length, "bitmap words fill the frame");
+        inFrame(postcopyBitmap.firstPage() + 64L * words <= ((pages + 63) & ~63L), "bitmap inside the image");
+        postcopyBitmap.word(words - 1);
     }
 
     private void checkBatch(final UnsafeBuffer buffer, final long pages)
