@@ -287,31 +287,45 @@ public final class PostcopySource
         {
             return 0;
         }
-        pushPages.wrap(pushFrame, 0);
-        pushPages.start(ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH);
-        int data = 0;
-        final int dataBase = PostcopyPagesDescriptor.ENTRIES_OFFSET + entries * PostcopyPagesDescriptor.ENTRY_LENGTH;
-        for (int i = 0; i < entries; i++)
-        {
-            final long p = picked[i];
-            if (pushZero.isZero(p))
-            {
-                pushPages.entry(i, p, ProtocolDescriptor.RUN_ZERO);
-            }
-            else
-            {
-                pushPages.entry(i, p, ProtocolDescriptor.RUN_DATA);
-                pageView.wrap(image.pageAddress(p), PAGE_SIZE);
-                pushFrame.putBytes(dataBase + data * PAGE_SIZE, pageView, 0, PAGE_SIZE);
-                data++;
-            }
-        }
+        final int data = fillPages(pushPages, pushFrame, ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, picked, entries,
+            pushZero, pageView);
         if (finishPages(pushPages, pushFrame, pushBytes, entries, data, pushCompressor))
         {
             figures.lz4PushFrames++;
         }
         pushed.addAndGet(entries);
         return entries;
+    }
+
+    /**
+     * Start a POSTCOPY_PAGES frame with one entry per page and the bytes of its DATA pages after the entries; a
+     * zero page is a ZERO entry without bytes.
+     *
+     * @return DATA pages in the frame.
+     */
+    private int fillPages(final PostcopyPagesFlyweight pages, final UnsafeBuffer frame, final int origin,
+        final long[] list, final int entries, final ZeroPageDetector zero, final UnsafeBuffer view)
+    {
+        pages.wrap(frame, 0);
+        pages.start(origin);
+        int data = 0;
+        final int dataBase = PostcopyPagesDescriptor.ENTRIES_OFFSET + entries * PostcopyPagesDescriptor.ENTRY_LENGTH;
+        for (int i = 0; i < entries; i++)
+        {
+            final long p = list[i];
+            if (zero.isZero(p))
+            {
+                pages.entry(i, p, ProtocolDescriptor.RUN_ZERO);
+            }
+            else
+            {
+                pages.entry(i, p, ProtocolDescriptor.RUN_DATA);
+                view.wrap(image.pageAddress(p), PAGE_SIZE);
+                frame.putBytes(dataBase + data * PAGE_SIZE, view, 0, PAGE_SIZE);
+                data++;
+            }
+        }
+        return data;
     }
 
     /**
@@ -462,26 +476,8 @@ public final class PostcopySource
                         }
                     }
                     jumpTo = Math.min(pageCount - 1, replyList[entries - 1] + 1);
-                    pages.wrap(reply, 0);
-                    pages.start(ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND);
-                    int data = 0;
-                    final int dataBase = PostcopyPagesDescriptor.ENTRIES_OFFSET +
-                        entries * PostcopyPagesDescriptor.ENTRY_LENGTH;
-                    for (int i = 0; i < entries; i++)
-                    {
-                        final long p = replyList[i];
-                        if (replyZero.isZero(p))
-                        {
-                            pages.entry(i, p, ProtocolDescriptor.RUN_ZERO);
-                        }
-                        else
-                        {
-                            pages.entry(i, p, ProtocolDescriptor.RUN_DATA);
-                            view.wrap(image.pageAddress(p), PAGE_SIZE);
-                            reply.putBytes(dataBase + data * PAGE_SIZE, view, 0, PAGE_SIZE);
-                            data++;
-                        }
-                    }
+                    final int data = fillPages(pages, reply, ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, replyList,
+                        entries, replyZero, view);
                     finishPages(pages, reply, replyBytes, entries, data, replyCompressor);
                     frames.write(replyBytes);
                     demands.incrementAndGet();
