@@ -86,6 +86,18 @@ public final class PostcopyConnection
         }
     }
 
+    /**
+     * Retire a connection the session replaces (after a link drop, or at the end): its bytes still count.
+     *
+     * @param figures where the bytes it moved are added.
+     */
+    public void retire(final PostcopyFigures figures)
+    {
+        figures.retiredBytesWritten += frames.bytesWritten();
+        figures.retiredBytesRead += frames.bytesRead();
+        release();
+    }
+
     /** Release the framing, and the socket when this session opened it. */
     public void release()
     {

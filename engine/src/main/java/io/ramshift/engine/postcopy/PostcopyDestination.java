@@ -181,7 +181,7 @@ public final class PostcopyDestination
             {
                 last.shutdown();
                 joinPriority();
-                retire(last);
+                last.retire(figures);
                 priority = null;
             }
             image.fillFigures();
@@ -521,13 +521,6 @@ public final class PostcopyDestination
         }
     }
 
-    private void retire(final PostcopyConnection connection)
-    {
-        figures.retiredBytesWritten += connection.frames().bytesWritten();
-        figures.retiredBytesRead += connection.frames().bytesRead();
-        connection.release();
-    }
-
     /**
      * The link dropped: close both connections and wait within the window for the sender's resume; tell it what is
      * missing; take its new priority connection. Readers keep waiting meanwhile.
@@ -540,10 +533,10 @@ public final class PostcopyDestination
         final PostcopyConnection oldPriority = priority;
         if (oldPriority != null)
         {
-            retire(oldPriority);
+            oldPriority.retire(figures);
             priority = null;
         }
-        retire(bulk);
+        bulk.retire(figures);
         final long deadline = System.nanoTime() + settings.reconnectWindowMs * 1_000_000L;
         TransferException last = cause;
         while (System.nanoTime() < deadline)

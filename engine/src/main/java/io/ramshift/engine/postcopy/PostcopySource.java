@@ -192,7 +192,7 @@ public final class PostcopySource
             joinPriority();
             if (last != null)
             {
-                retire(last);
+                last.retire(figures);
                 priority = null;
             }
             figures.pushedPages = pushed.get();
@@ -571,13 +571,6 @@ public final class PostcopySource
         wakePusher();
     }
 
-    private void retire(final PostcopyConnection connection)
-    {
-        figures.retiredBytesWritten += connection.frames().bytesWritten();
-        figures.retiredBytesRead += connection.frames().bytesRead();
-        connection.release();
-    }
-
     /**
      * The link dropped: close both connections, reconnect with backoff within the window, learn what the destination
      * lacks and push it again.
@@ -589,10 +582,10 @@ public final class PostcopySource
         final PostcopyConnection oldPriority = priority;
         if (oldPriority != null)
         {
-            retire(oldPriority);
+            oldPriority.retire(figures);
             priority = null;
         }
-        retire(bulk);
+        bulk.retire(figures);
         final long deadline = System.nanoTime() + settings.reconnectWindowMs * 1_000_000L;
         long backoff = BACKOFF_MIN_MS;
         TransferException last = cause;
