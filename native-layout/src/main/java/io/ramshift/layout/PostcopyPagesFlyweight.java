@@ -15,6 +15,7 @@ import static io.ramshift.layout.ProtocolDescriptor.ENCODING_LZ4;
 import static io.ramshift.layout.ProtocolDescriptor.ENCODING_RAW;
 import static io.ramshift.layout.ProtocolDescriptor.MAX_POSTCOPY_PAGES;
 import static io.ramshift.layout.ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND;
+import static io.ramshift.layout.ProtocolDescriptor.POSTCOPY_ORIGIN_PREFETCH;
 import static io.ramshift.layout.ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH;
 import static io.ramshift.layout.ProtocolDescriptor.RUN_DATA;
 import static io.ramshift.layout.ProtocolDescriptor.RUN_ZERO;
@@ -110,7 +111,7 @@ public final class PostcopyPagesFlyweight extends FrameFlyweight
                 VERSION);
         }
         final int origin = origin();
-        if (origin != POSTCOPY_ORIGIN_PUSH && origin != POSTCOPY_ORIGIN_DEMAND)
+        if (origin != POSTCOPY_ORIGIN_PUSH && origin != POSTCOPY_ORIGIN_DEMAND && origin != POSTCOPY_ORIGIN_PREFETCH)
         {
             throw new LayoutException("bad post-copy origin: origin=" + origin);
         }

@@ -138,6 +138,9 @@ public final class ProtocolDescriptor
     public static final int POSTCOPY_ORIGIN_PUSH = 1;
     /** POSTCOPY_PAGES origin: the reply to a demand (the demanded page first, then prefetched neighbours). */
     public static final int POSTCOPY_ORIGIN_DEMAND = 2;
+    /** POSTCOPY_PAGES origin: neighbours of a demanded page, right after the reply that carried it alone (on the
+     * priority connection; no reader waits for them, so they do not delay the demanded page). */
+    public static final int POSTCOPY_ORIGIN_PREFETCH = 3;
 
     /** Upper bound of parallel streams (connections) of one session. */
     public static final int MAX_STREAMS = 64;

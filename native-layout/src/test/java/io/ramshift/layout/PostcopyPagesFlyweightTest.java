@@ -189,7 +189,13 @@ class PostcopyPagesFlyweightTest
     {
         encodeTwo();
         buffer.putByte(FRAME_OFFSET + 8, (byte)3);
-        assertRejected("bad post-copy origin: origin=3");
+        assertEquals(ProtocolDescriptor.POSTCOPY_ORIGIN_PREFETCH, pages.validate(100, PAGE).origin(), "3 is PREFETCH");
+        encodeTwo();
+        buffer.putByte(FRAME_OFFSET + 8, (byte)4);
+        assertRejected("bad post-copy origin: origin=4");
+        encodeTwo();
+        buffer.putByte(FRAME_OFFSET + 8, (byte)0);
+        assertRejected("bad post-copy origin: origin=0");
 
         encodeTwo();
         buffer.putByte(FRAME_OFFSET + 11, (byte)1);

@@ -256,6 +256,11 @@ public final class PostcopyBenchmark
             case "postcopy-sequential" -> new Mode(name, "--postcopy", "--postcopy-readers sequential");
             case "hybrid-random" -> new Mode(name, "--postcopy-after 2", "--postcopy-readers random");
             case "hybrid-sequential" -> new Mode(name, "--postcopy-after 2", "--postcopy-readers sequential");
+            // a demand reply with the demanded page only (no prefetched neighbours)
+            case "postcopy-random-prefetch0" -> new Mode(name, "--postcopy --postcopy-prefetch 0",
+                "--postcopy-readers random");
+            case "postcopy-sequential-prefetch0" -> new Mode(name, "--postcopy --postcopy-prefetch 0",
+                "--postcopy-readers sequential");
             default -> throw new IllegalArgumentException("unknown mode: " + name);
         };
     }

@@ -239,7 +239,8 @@ public final class PostcopyDestination
     {
         pages.wrap(frames.in(), 0);
         pages.validate(pageCount, PAGE_SIZE);
-        if (reply != (pages.origin() == ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND))
+        final int origin = pages.origin();
+        if (reply == (origin == ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH))
         {
             throw new LayoutException("POSTCOPY_PAGES of origin " + pages.origin() + " on the " +
                 (reply ? "priority" : "bulk") + " connection");
@@ -260,7 +261,8 @@ public final class PostcopyDestination
         }
         for (int i = 0; i < entries; i++)
         {
-            final int from = !reply ? PostcopyImage.FROM_PUSH : i == 0 ? PostcopyImage.FROM_DEMAND :
+            final int from = !reply ? PostcopyImage.FROM_PUSH :
+                i == 0 && origin == ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND ? PostcopyImage.FROM_DEMAND :
                 PostcopyImage.FROM_PREFETCH;
             if (pages.kind(i) == ProtocolDescriptor.RUN_ZERO)
             {
@@ -370,7 +372,11 @@ public final class PostcopyDestination
                 }
                 applyFrame(pages, frames, data, decoder, true);
                 heardNanos = System.nanoTime();
-                repliesRead.incrementAndGet();
+                // a PREFETCH frame follows the reply to its demand: one demand, one reply
+                if (pages.origin() == ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND)
+                {
+                    repliesRead.incrementAndGet();
+                }
             }
         }
         catch (final LayoutException ex)

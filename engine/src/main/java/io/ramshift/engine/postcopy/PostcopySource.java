@@ -287,7 +287,7 @@ public final class PostcopySource
         {
             return 0;
         }
-        final int data = fillPages(pushPages, pushFrame, ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, picked, entries,
+        final int data = fillPages(pushPages, pushFrame, ProtocolDescriptor.POSTCOPY_ORIGIN_PUSH, picked, 0, entries,
             pushZero, pageView);
         if (finishPages(pushPages, pushFrame, pushBytes, entries, data, pushCompressor))
         {
@@ -304,7 +304,7 @@ public final class PostcopySource
      * @return DATA pages in the frame.
      */
     private int fillPages(final PostcopyPagesFlyweight pages, final UnsafeBuffer frame, final int origin,
-        final long[] list, final int entries, final ZeroPageDetector zero, final UnsafeBuffer view)
+        final long[] list, final int from, final int entries, final ZeroPageDetector zero, final UnsafeBuffer view)
     {
         pages.wrap(frame, 0);
         pages.start(origin);
@@ -312,7 +312,7 @@ public final class PostcopySource
         final int dataBase = PostcopyPagesDescriptor.ENTRIES_OFFSET + entries * PostcopyPagesDescriptor.ENTRY_LENGTH;
         for (int i = 0; i < entries; i++)
         {
-            final long p = list[i];
+            final long p = list[from + i];
             if (zero.isZero(p))
             {
                 pages.entry(i, p, ProtocolDescriptor.RUN_ZERO);
@@ -476,10 +476,19 @@ public final class PostcopySource
                         }
                     }
                     jumpTo = Math.min(pageCount - 1, replyList[entries - 1] + 1);
+                    // the demanded page alone first: on a slow link the reader waits for 4 KiB, not for its
+                    // neighbours too; they follow at once in a PREFETCH frame
                     final int data = fillPages(pages, reply, ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, replyList,
-                        entries, replyZero, view);
-                    finishPages(pages, reply, replyBytes, entries, data, replyCompressor);
+                        0, 1, replyZero, view);
+                    finishPages(pages, reply, replyBytes, 1, data, replyCompressor);
                     frames.write(replyBytes);
+                    if (entries > 1)
+                    {
+                        final int prefetchData = fillPages(pages, reply, ProtocolDescriptor.POSTCOPY_ORIGIN_PREFETCH,
+                            replyList, 1, entries - 1, replyZero, view);
+                        finishPages(pages, reply, replyBytes, entries - 1, prefetchData, replyCompressor);
+                        frames.write(replyBytes);
+                    }
                     demands.incrementAndGet();
                     prefetched.addAndGet(entries - 1);
                 }

@@ -136,6 +136,21 @@ class PostcopyHostileSourceTest
     }
 
     @Test
+    void shouldRejectPrefetchedPagesOnTheBulkConnection() throws Exception
+    {
+        try (Script script = new Script())
+        {
+            script.connectPriority();
+            script.pendingAll();
+            script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PREFETCH, 0, 1));
+            assertThrows(PeerErrorException.class, () -> script.bulk.readFrame("an answer"));
+            script.join();
+            assertTrue(script.failure.get().getMessage().contains("POSTCOPY_PAGES of origin 3 on the bulk connection"),
+                script.failure.get().getMessage());
+        }
+    }
+
+    @Test
     void shouldRejectAnLz4PushThatDecodesToFewerBytesThanItsDataEntries() throws Exception
     {
         try (Script script = new Script())
