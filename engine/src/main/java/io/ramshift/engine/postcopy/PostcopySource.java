@@ -298,6 +298,17 @@ public final class PostcopySource
     }
 
     /**
+     * Every page is acknowledged: end the priority connection with DONE and let the pusher finish.
+     */
+    private void sendDone(final FrameChannel frames, final PostcopyDemandFlyweight done)
+    {
+        done.wrap(frames.out(), 0);
+        done.encodeDone(ackedCount.get());
+        frames.writeControl(done.frameLength());
+        wakePusher();
+    }
+
+    /**
      * Start a POSTCOPY_PAGES frame with one entry per page and the bytes of its DATA pages after the entries; a
      * zero page is a ZERO entry without bytes.
      *
@@ -449,10 +460,7 @@ public final class PostcopySource
             if (ackedCount.get() >= total)
             {
                 // a resume found nothing missing: end the priority connection at once
-                demand.wrap(frames.out(), 0);
-                demand.encodeDone(ackedCount.get());
-                frames.writeControl(demand.frameLength());
-                wakePusher();
+                sendDone(frames, demand);
                 return;
             }
             while (true)
@@ -499,10 +507,7 @@ public final class PostcopySource
                     recordAck(ack);
                     if (ackedCount.get() >= total)
                     {
-                        demand.wrap(frames.out(), 0);
-                        demand.encodeDone(ackedCount.get());
-                        frames.writeControl(demand.frameLength());
-                        wakePusher();
+                        sendDone(frames, demand);
                         return;
                     }
                 }

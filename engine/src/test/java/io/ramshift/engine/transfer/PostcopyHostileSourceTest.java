@@ -14,6 +14,8 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
@@ -120,33 +122,19 @@ class PostcopyHostileSourceTest
         }
     }
 
-    @Test
-    void shouldRejectADemandReplyOnTheBulkConnection() throws Exception
+    @ParameterizedTest
+    @ValueSource(ints = {ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, ProtocolDescriptor.POSTCOPY_ORIGIN_PREFETCH})
+    void shouldRejectPriorityPagesOnTheBulkConnection(final int origin) throws Exception
     {
         try (Script script = new Script())
         {
             script.connectPriority();
             script.pendingAll();
-            script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_DEMAND, 0, 1));
+            script.bulk.write(pages(origin, 0, 1));
             assertThrows(PeerErrorException.class, () -> script.bulk.readFrame("an answer"));
             script.join();
-            assertTrue(script.failure.get().getMessage().contains("POSTCOPY_PAGES of origin 2 on the bulk connection"),
-                script.failure.get().getMessage());
-        }
-    }
-
-    @Test
-    void shouldRejectPrefetchedPagesOnTheBulkConnection() throws Exception
-    {
-        try (Script script = new Script())
-        {
-            script.connectPriority();
-            script.pendingAll();
-            script.bulk.write(pages(ProtocolDescriptor.POSTCOPY_ORIGIN_PREFETCH, 0, 1));
-            assertThrows(PeerErrorException.class, () -> script.bulk.readFrame("an answer"));
-            script.join();
-            assertTrue(script.failure.get().getMessage().contains("POSTCOPY_PAGES of origin 3 on the bulk connection"),
-                script.failure.get().getMessage());
+            assertTrue(script.failure.get().getMessage().contains("POSTCOPY_PAGES of origin " + origin +
+                " on the bulk connection"), script.failure.get().getMessage());
         }
     }
 
